@@ -1,0 +1,219 @@
+import type { Settings } from "../config";
+import { problem, Problem } from "../errors";
+import {
+    cidrProblem,
+    describeOverlap,
+    findOverlaps,
+    format,
+    Ipv4Range,
+    OwnedRange,
+    parseCidr,
+    prefixFor,
+    size,
+    span,
+    subrange,
+} from "./cidr";
+
+/**
+ * The CIDR plan: which node, pod, service and control-plane range each datacenter's cluster
+ * uses. Automatic plans carve one fixed-size block per datacenter out of the supernet, by the
+ * datacenter's position in the list, so appending a datacenter or resizing one never moves
+ * another datacenter's ranges (moving a GKE range replaces the cluster).
+ */
+
+/** The ranges of one datacenter's cluster. `nodes`/`controlPlane` are absent only for existing clusters that did not declare them. */
+export interface DatacenterRanges {
+    readonly datacenter: string;
+    readonly nodes?: string;
+    readonly pods: string;
+    readonly services: string;
+    readonly controlPlane?: string;
+    /** Where the ranges came from, for messages and the plan report. */
+    readonly source: "supernet" | "network.ranges" | "existingClusters";
+}
+
+export interface NetworkPlan {
+    /** The supernet automatic ranges were carved from; absent when every range was given. */
+    readonly supernet?: string;
+    readonly maxPodsPerNode: number;
+    readonly datacenters: readonly DatacenterRanges[];
+}
+
+/** GKE's private control plane must be exactly a /28. */
+export const CONTROL_PLANE_PREFIX = 28;
+/** GKE's default services range size; Cassandra needs few services, but the default is what GKE docs size for. */
+export const SERVICES_PREFIX = 20;
+/** GCP reserves four addresses in every subnet's primary range. */
+const SUBNET_RESERVED_ADDRESSES = 4;
+/** Node capacity planned when `maxNodes` is not set; large enough that scaling a small datacenter never changes its ranges. */
+const DEFAULT_MAX_NODES = 64;
+
+/** Addresses GKE reserves per node for pods: twice the max pods per node, rounded up to a power of two. */
+export function podAddressesPerNode(maxPodsPerNode: number): number {
+    return 2 ** Math.ceil(Math.log2(maxPodsPerNode * 2));
+}
+
+/** The node capacity ranges are sized for. */
+export function plannedNodeCapacity(dc: { size: number; maxNodes?: number }): number {
+    return dc.maxNodes ?? Math.max(DEFAULT_MAX_NODES, 2 ** Math.ceil(Math.log2(dc.size * 2)));
+}
+
+/** Computes the CIDR plan, or returns every problem that prevents one. */
+export function planNetwork(s: Settings): { plan?: NetworkPlan; problems: Problem[] } {
+    const perNode = podAddressesPerNode(s.network.maxPodsPerNode);
+    let result: { datacenters: DatacenterRanges[]; problems: Problem[]; supernet?: string };
+    if (s.existingClusters) {
+        result = fromExistingClusters(s);
+    } else if (s.network.ranges) {
+        result = fromExplicitRanges(s, perNode);
+    } else {
+        result = allocate(s, perNode);
+    }
+    const problems = [...result.problems, ...overlapProblems(result.datacenters)];
+    if (problems.length > 0) {
+        return { problems };
+    }
+    return {
+        plan: { supernet: result.supernet, maxPodsPerNode: s.network.maxPodsPerNode, datacenters: result.datacenters },
+        problems,
+    };
+}
+
+function allocate(s: Settings, perNode: number) {
+    const problems: Problem[] = [];
+    const supernet = parseCidr(s.network.supernet);
+    const blockPrefix = s.network.datacenterPrefix;
+    if (blockPrefix < supernet.prefix) {
+        problems.push(problem("network.datacenterPrefix", `/${blockPrefix} per datacenter is larger than the supernet ${s.network.supernet}; use a prefix of at least /${supernet.prefix}`));
+        return { datacenters: [], problems };
+    }
+    const slots = 2 ** (blockPrefix - supernet.prefix);
+    if (s.datacenters.length > slots) {
+        problems.push(problem("network.supernet", `${s.network.supernet} holds ${slots} /${blockPrefix} datacenter blocks but ${s.datacenters.length} datacenters are declared; use a larger supernet or a longer network.datacenterPrefix`));
+        return { datacenters: [], problems };
+    }
+    const datacenters: DatacenterRanges[] = [];
+    s.datacenters.forEach((dc, i) => {
+        const block = subrange(supernet, blockPrefix, i);
+        const capacity = plannedNodeCapacity(dc);
+        const wanted = [
+            { role: "pods", prefix: prefixFor(capacity * perNode) },
+            { role: "services", prefix: SERVICES_PREFIX },
+            { role: "nodes", prefix: Math.min(29, prefixFor(capacity + SUBNET_RESERVED_ADDRESSES)) },
+            { role: "controlPlane", prefix: CONTROL_PLANE_PREFIX },
+        ] as const;
+        const needed = wanted.reduce((n, w) => n + 2 ** (32 - w.prefix), 0);
+        if (needed > size(block)) {
+            problems.push(problem(`datacenters[${i}]`, `datacenter "${dc.name}" needs ${needed} addresses for ${capacity} nodes (pods /${wanted[0].prefix}, services /${SERVICES_PREFIX}, nodes /${wanted[2].prefix}, control plane /28) but its block ${format(block)} holds ${size(block)}; lower maxNodes or network.maxPodsPerNode, or use a shorter network.datacenterPrefix`));
+            return;
+        }
+        const placed = pack(block, wanted);
+        datacenters.push({
+            datacenter: dc.name,
+            pods: placed.pods,
+            services: placed.services,
+            nodes: placed.nodes,
+            controlPlane: placed.controlPlane,
+            source: "supernet",
+        });
+    });
+    return { datacenters, problems, supernet: s.network.supernet };
+}
+
+/** Places ranges largest first at the next free address; power-of-two sizes in descending order stay aligned. */
+function pack<R extends string>(block: Ipv4Range, wanted: readonly { role: R; prefix: number }[]): Record<R, string> {
+    const ordered = [...wanted].sort((a, b) => a.prefix - b.prefix);
+    let cursor = block.base;
+    const out = {} as Record<R, string>;
+    for (const w of ordered) {
+        out[w.role] = format({ base: cursor, prefix: w.prefix });
+        cursor += 2 ** (32 - w.prefix);
+    }
+    return out;
+}
+
+function fromExplicitRanges(s: Settings, perNode: number) {
+    const problems: Problem[] = [];
+    const given = s.network.ranges ?? {};
+    const datacenters: DatacenterRanges[] = [];
+    const declared = new Set(s.datacenters.map((d) => d.name));
+    for (const key of Object.keys(given)) {
+        if (!declared.has(key)) {
+            problems.push(problem(`network.ranges.${key}`, `"${key}" is not a declared datacenter; key network.ranges by datacenter name (${[...declared].join(", ")})`));
+        }
+    }
+    s.datacenters.forEach((dc) => {
+        const r = given[dc.name];
+        const path = `network.ranges.${dc.name}`;
+        if (!r) {
+            problems.push(problem(path, `datacenter "${dc.name}" has no ranges; when network.ranges is set it must give nodes, pods, services and controlPlane for every datacenter`));
+            return;
+        }
+        problems.push(...minimumSize(`${path}.nodes`, r.nodes, dc.size + SUBNET_RESERVED_ADDRESSES, `${dc.size} nodes plus the 4 addresses GCP reserves`));
+        problems.push(...minimumSize(`${path}.pods`, r.pods, dc.size * perNode, `${dc.size} nodes × ${perNode} pod addresses per node (maxPodsPerNode ${s.network.maxPodsPerNode})`));
+        if (parseCidr(r.controlPlane).prefix !== CONTROL_PLANE_PREFIX) {
+            problems.push(problem(`${path}.controlPlane`, `${r.controlPlane} must be a /28: GKE's private control plane takes exactly 16 addresses`));
+        }
+        datacenters.push({ datacenter: dc.name, ...r, source: "network.ranges" });
+    });
+    return { datacenters, problems };
+}
+
+function fromExistingClusters(s: Settings) {
+    const problems: Problem[] = [];
+    const datacenters: DatacenterRanges[] = [];
+    for (const dc of s.datacenters) {
+        const c = s.existingClusters?.[dc.name];
+        if (!c) {
+            continue; // reported by validateSettings
+        }
+        problems.push(...minimumSize(`existingClusters.${dc.name}.podCidr`, c.podCidr, dc.size, `one address for each of ${dc.size} Cassandra pods`));
+        datacenters.push({
+            datacenter: dc.name,
+            pods: c.podCidr,
+            services: c.serviceCidr,
+            nodes: c.nodeCidr,
+            source: "existingClusters",
+        });
+    }
+    return { datacenters, problems };
+}
+
+function minimumSize(path: string, cidr: string, addresses: number, why: string): Problem[] {
+    if (cidrProblem(cidr)) {
+        return [];
+    }
+    const range = parseCidr(cidr);
+    if (size(range) >= addresses) {
+        return [];
+    }
+    return [problem(path, `${cidr} holds ${size(range)} addresses but ${addresses} are needed (${why}); use a /${prefixFor(addresses)} or larger`)];
+}
+
+/** Every range of the plan with its owner, in a stable order; the policy pack reads the same list. */
+export function ownedRanges(datacenters: readonly DatacenterRanges[]): OwnedRange[] {
+    const out: OwnedRange[] = [];
+    for (const d of datacenters) {
+        for (const role of ["nodes", "pods", "services", "controlPlane"] as const) {
+            const cidr = d[role];
+            if (cidr) {
+                out.push({ owner: `${rangePath(d, role)}`, cidr });
+            }
+        }
+    }
+    return out;
+}
+
+function rangePath(d: DatacenterRanges, role: "nodes" | "pods" | "services" | "controlPlane"): string {
+    if (d.source === "existingClusters") {
+        const key = { nodes: "nodeCidr", pods: "podCidr", services: "serviceCidr", controlPlane: "controlPlane" }[role];
+        return `existingClusters.${d.datacenter}.${key}`;
+    }
+    return d.source === "network.ranges" ? `network.ranges.${d.datacenter}.${role}` : `datacenter ${d.datacenter} ${role}`;
+}
+
+function overlapProblems(datacenters: readonly DatacenterRanges[]): Problem[] {
+    return findOverlaps(ownedRanges(datacenters)).map((o) =>
+        problem(o.b.owner, `${describeOverlap(o)}; ranges of all clusters must be disjoint (${o.a.cidr} spans ${span(parseCidr(o.a.cidr))})`),
+    );
+}
