@@ -101,11 +101,14 @@ export const settingsSchema = z
         clientCidrs: z.array(cidr).default([]),
         allowPublicClients: z.boolean().default(false),
         existingClusters: z.record(z.string(), existingClusterSchema).optional(),
+        controlPlaneAuthorizedCidrs: z.array(cidr).default([]),
         deletionProtection: z.boolean().default(true),
     })
     .strict();
 
 type ParsedSettings = z.infer<typeof settingsSchema>;
+/** Settings as written in stack config: optional keys may be left out and take their defaults. */
+export type SettingsInput = z.input<typeof settingsSchema>;
 export type DatacenterSettings = ParsedSettings["datacenters"][number];
 export type ExistingCluster = NonNullable<ParsedSettings["existingClusters"]>[string];
 export type ExplicitRanges = z.infer<typeof explicitRangesSchema>;

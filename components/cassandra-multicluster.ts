@@ -1,0 +1,162 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { parseSettings, Settings, SettingsInput } from "./config";
+import { problem, throwIfProblems } from "./errors";
+import { Network } from "./gcp/network";
+import { GkeCluster } from "./gcp/gke-cluster";
+import { DnsStubs } from "./kubernetes/dns-stubs";
+import { buildPlan, DatacenterRanges, nodeTag, Plan } from "./plan";
+
+/** CassandraMultiClusterArgs are the stack settings (see the README's config reference) plus the GCP project. */
+export interface CassandraMultiClusterArgs extends SettingsInput {
+    /** GCP project for the network and GKE clusters. Required unless `existingClusters` is set. */
+    readonly gcpProject?: string;
+}
+
+/** What a stack exports for each datacenter. */
+export interface DatacenterOutput {
+    readonly clusterName: string;
+    /** Control-plane endpoint, or the kubeconfig context for existing clusters. */
+    readonly endpoint: string;
+    readonly namespace: string;
+    readonly dnsDomain: string;
+    readonly ranges: DatacenterRanges;
+}
+
+/**
+ * Cassandra across several Kubernetes clusters: the shared network, one cluster per datacenter
+ * (created on GKE or existing), and cross-cluster DNS. Everything is derived from the pure plan,
+ * which is validated before any resource is registered.
+ */
+export class CassandraMultiCluster extends pulumi.ComponentResource {
+    /** The plan every resource was rendered from. */
+    public readonly plan: Plan;
+    /** Per datacenter: cluster name, endpoint, namespace, DNS domain and ranges. */
+    public readonly datacenters: pulumi.Output<Record<string, DatacenterOutput>>;
+    /** Per datacenter: the Kubernetes provider of its cluster. */
+    public readonly providers: Readonly<Record<string, k8s.Provider>>;
+
+    constructor(name: string, args: CassandraMultiClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cassandra-multicluster:index:CassandraMultiCluster", name, args, opts);
+        const { gcpProject, ...settingsInput } = args;
+        const settings = parseSettings(settingsInput as Record<string, unknown>);
+        if (!settings.existingClusters) {
+            throwIfProblems(`Invalid arguments for CassandraMultiCluster "${name}"`, gcpProject ? [] : [problem("gcpProject", `GKE clusters need a GCP project; set gcp:project in the stack config`)]);
+        }
+        this.plan = buildPlan(settings);
+
+        const clusters = settings.existingClusters
+            ? this.existingClusters(name, settings)
+            : this.gkeClusters(name, this.plan, gcpProject as string);
+        this.providers = Object.fromEntries(Object.entries(clusters).map(([dc, c]) => [dc, c.provider]));
+
+        if (settings.dns === "stub") {
+            new DnsStubs(
+                `${name}-dns`,
+                {
+                    clusters: this.plan.topology.datacenters.map((dc) => ({
+                        name: dc.name,
+                        provider: clusters[dc.name].provider,
+                        flavor: settings.existingClusters ? "coredns" : "kube-dns",
+                        loadBalancerAnnotations: settings.existingClusters ? NO_ANNOTATIONS : GKE_INTERNAL_LB,
+                        allowedSourceRanges: this.plan.network.datacenters
+                            .filter((r) => r.datacenter !== dc.name)
+                            .flatMap((r) => [r.pods, ...(r.nodes ? [r.nodes] : [])]),
+                        forwards: this.plan.dns.forwards[dc.name],
+                    })),
+                },
+                { parent: this },
+            );
+        }
+
+        const ranges = Object.fromEntries(this.plan.network.datacenters.map((r) => [r.datacenter, r]));
+        this.datacenters = pulumi.all(
+            Object.fromEntries(
+                this.plan.topology.datacenters.map((dc) => [
+                    dc.name,
+                    pulumi.all([clusters[dc.name].clusterName, clusters[dc.name].endpoint]).apply(([clusterName, endpoint]) => ({
+                        clusterName,
+                        endpoint,
+                        namespace: dc.namespace,
+                        dnsDomain: dc.clusterDomain,
+                        ranges: ranges[dc.name],
+                    })),
+                ]),
+            ),
+        );
+        this.registerOutputs({ plan: this.plan, datacenters: this.datacenters, providers: this.providers });
+    }
+
+    private gkeClusters(name: string, plan: Plan, project: string): Record<string, ClusterHandle> {
+        const s = plan.settings;
+        const ranges = Object.fromEntries(plan.network.datacenters.map((r) => [r.datacenter, r]));
+        const network = new Network(
+            `${name}-network`,
+            {
+                project,
+                namePrefix: s.clusterName,
+                datacenters: plan.topology.datacenters.map((dc) => ({
+                    name: dc.name,
+                    region: dc.region as string,
+                    ranges: ranges[dc.name],
+                })),
+                firewall: plan.firewall,
+            },
+            { parent: this },
+        );
+        const out: Record<string, ClusterHandle> = {};
+        for (const dc of plan.topology.datacenters) {
+            const subnet = network.subnets[dc.name];
+            const gke = new GkeCluster(
+                `${name}-${dc.name}`,
+                {
+                    project,
+                    clusterName: dc.gkeClusterName,
+                    region: dc.region as string,
+                    zones: dc.zones,
+                    network: network.networkId,
+                    subnetwork: subnet.subnetworkId,
+                    podsRangeName: subnet.podsRangeName,
+                    servicesRangeName: subnet.servicesRangeName,
+                    controlPlaneCidr: ranges[dc.name].controlPlane as string,
+                    maxPodsPerNode: plan.network.maxPodsPerNode,
+                    clusterDnsDomain: s.dns === "cloud-dns" ? dc.clusterDomain : undefined,
+                    // One Cassandra pod per worker (cass-operator's default anti-affinity), plus
+                    // one node per zone for the operator, the ingress proxy and a replacement pod.
+                    nodesPerZone: Math.ceil(dc.size / dc.zones.length) + 1,
+                    machineType: dc.nodeMachineType,
+                    nodeTags: [nodeTag(s.clusterName, dc.name)],
+                    controlPlaneAuthorizedCidrs: s.controlPlaneAuthorizedCidrs,
+                    deletionProtection: s.deletionProtection,
+                },
+                { parent: this },
+            );
+            out[dc.name] = { provider: gke.provider, clusterName: gke.clusterName, endpoint: gke.endpoint };
+        }
+        return out;
+    }
+
+    private existingClusters(name: string, s: Settings): Record<string, ClusterHandle> {
+        const out: Record<string, ClusterHandle> = {};
+        for (const [dc, c] of Object.entries(s.existingClusters ?? {})) {
+            const provider = new k8s.Provider(
+                `${name}-${dc}-k8s`,
+                // Without a kubeconfig the provider uses $KUBECONFIG or ~/.kube/config, like kubectl.
+                { ...(c.kubeconfig ? { kubeconfig: c.kubeconfig } : {}), ...(c.context ? { context: c.context } : {}) },
+                { parent: this },
+            );
+            const label = c.context ?? "current-context";
+            out[dc] = { provider, clusterName: pulumi.output(label), endpoint: pulumi.output(label) };
+        }
+        return out;
+    }
+}
+
+const GKE_INTERNAL_LB: Record<string, string> = { "networking.gke.io/load-balancer-type": "Internal" };
+const NO_ANNOTATIONS: Record<string, string> = {};
+
+interface ClusterHandle {
+    readonly provider: k8s.Provider;
+    readonly clusterName: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<string>;
+}
