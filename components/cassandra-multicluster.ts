@@ -1,10 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { parseSettings, Settings, SettingsInput } from "./config";
 import { problem, throwIfProblems } from "./errors";
 import { Network } from "./gcp/network";
-import { GkeCluster } from "./gcp/gke-cluster";
+import { GkeCluster, STORAGE_CLASS } from "./gcp/gke-cluster";
+import { CassOperator } from "./kubernetes/cass-operator";
+import { Datacenter } from "./kubernetes/datacenter";
 import { DnsStubs } from "./kubernetes/dns-stubs";
+import { CertificateAuthority } from "./pki/certificate-authority";
+import { NodeCertificates } from "./pki/node-certificates";
 import { buildPlan, DatacenterRanges, nodeTag, Plan } from "./plan";
 
 /** CassandraMultiClusterArgs are the stack settings (see the README's config reference) plus the GCP project. */
@@ -35,6 +40,10 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
     public readonly datacenters: pulumi.Output<Record<string, DatacenterOutput>>;
     /** Per datacenter: the Kubernetes provider of its cluster. */
     public readonly providers: Readonly<Record<string, k8s.Provider>>;
+    /** The cluster CA certificate (PEM) clients trust. */
+    public readonly caCertPem: pulumi.Output<string>;
+    /** Superuser name and password (secret), the same in every datacenter. */
+    public readonly superuser: pulumi.Output<{ username: string; password: string }>;
 
     constructor(name: string, args: CassandraMultiClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:index:CassandraMultiCluster", name, args, opts);
@@ -69,6 +78,39 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             );
         }
 
+        const pki = this.plan.pki;
+        const ca = new CertificateAuthority(`${name}-ca`, { key: pki.key, ...pki.ca }, { parent: this });
+        const certs = new NodeCertificates(
+            `${name}-certs`,
+            { key: pki.key, certificates: [...pki.nodes, ...pki.clients], caCertPem: ca.certPem, caKeyPem: ca.keyPem },
+            { parent: this },
+        );
+        // Generated once for the whole Cassandra cluster: every datacenter must share the superuser.
+        const password = new random.RandomPassword(`${name}-superuser`, { length: 32, special: false }, { parent: this });
+        const superuser = { username: `${settings.clusterName}-superuser`, password: password.result };
+
+        for (const dc of this.plan.topology.datacenters) {
+            const provider = clusters[dc.name].provider;
+            const operator = new CassOperator(`${name}-${dc.name}-operator`, { provider }, { parent: this });
+            new Datacenter(
+                `${name}-${dc.name}`,
+                {
+                    provider,
+                    settings,
+                    datacenter: dc,
+                    storageClass: settings.existingClusters ? settings.existingClusters[dc.name].storageClass : STORAGE_CLASS,
+                    superuser,
+                    caCertPem: ca.certPem,
+                    nodeCertificates: certs.issued,
+                    operatorNamespace: operator.namespace,
+                    waitFor: operator.dependencies,
+                },
+                { parent: this },
+            );
+        }
+        this.caCertPem = ca.certPem;
+        this.superuser = pulumi.secret(pulumi.all([superuser.username, superuser.password]).apply(([username, pw]) => ({ username, password: pw })));
+
         const ranges = Object.fromEntries(this.plan.network.datacenters.map((r) => [r.datacenter, r]));
         this.datacenters = pulumi.all(
             Object.fromEntries(
@@ -84,7 +126,13 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                 ]),
             ),
         );
-        this.registerOutputs({ plan: this.plan, datacenters: this.datacenters, providers: this.providers });
+        this.registerOutputs({
+            plan: this.plan,
+            datacenters: this.datacenters,
+            providers: this.providers,
+            caCertPem: this.caCertPem,
+            superuser: this.superuser,
+        });
     }
 
     private gkeClusters(name: string, plan: Plan, project: string): Record<string, ClusterHandle> {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cidrProblem } from "./plan/cidr";
+import { sizeForMachine } from "./plan/cassandra-config";
 import { problem, Problem, throwIfProblems } from "./errors";
 
 /**
@@ -13,6 +14,9 @@ export type IngressKind = (typeof INGRESS_KINDS)[number];
 
 export const DNS_MODES = ["cloud-dns", "stub", "none"] as const;
 export type DnsMode = (typeof DNS_MODES)[number];
+
+export const KEY_ALGORITHMS = ["ECDSA", "RSA"] as const;
+export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
 /** The Cassandra version deployed unless `serverVersion` says otherwise; the e2e test runs it too. */
 export const DEFAULT_SERVER_VERSION = "5.0.5";
@@ -36,6 +40,13 @@ const cidr = z.string().superRefine((value, ctx) => {
         ctx.addIssue({ code: "custom", message: reason });
     }
 });
+
+/**
+ * A map keyed by datacenter name. Parsed into an object without a prototype so a datacenter
+ * named like an Object method ("constructor") is looked up as missing, not as a function.
+ */
+const byDatacenter = <T extends z.ZodType>(value: T) =>
+    z.record(z.string(), value).transform((r) => Object.assign(Object.create(null) as Record<string, z.output<T>>, r));
 
 const rackSchema = z
     .object({
@@ -70,7 +81,7 @@ const networkSchema = z
         supernet: cidr.default("10.0.0.0/8"),
         datacenterPrefix: z.number().int().min(8).max(24).default(16),
         maxPodsPerNode: z.number().int().min(8).max(256).default(32),
-        ranges: z.record(z.string(), explicitRangesSchema).optional(),
+        ranges: byDatacenter(explicitRangesSchema).optional(),
     })
     .strict();
 
@@ -82,6 +93,19 @@ const existingClusterSchema = z
         serviceCidr: cidr,
         nodeCidr: cidr.optional(),
         clusterDomain: z.string().regex(DNS_NAME, "must be a DNS name such as cluster.local").default("cluster.local"),
+        storageClass: z.string().min(1).default("standard"),
+    })
+    .strict();
+
+const tlsSchema = z
+    .object({
+        keyAlgorithm: z.enum(KEY_ALGORITHMS).default("ECDSA"),
+        rsaBits: z.union([z.literal(3072), z.literal(4096)]).default(3072),
+        caValidityHours: z.number().int().min(24).default(87600),
+        certificateValidityHours: z.number().int().min(24).default(8760),
+        earlyRenewalHours: z.number().int().min(0).default(720),
+        requireClientAuth: z.boolean().default(false),
+        clientCertificates: z.array(label("a client certificate name", 63)).default([]),
     })
     .strict();
 
@@ -100,8 +124,17 @@ export const settingsSchema = z
         externalDomain: z.string().regex(DNS_NAME, "must be a DNS name such as cassandra.example.com").optional(),
         clientCidrs: z.array(cidr).default([]),
         allowPublicClients: z.boolean().default(false),
-        existingClusters: z.record(z.string(), existingClusterSchema).optional(),
+        existingClusters: byDatacenter(existingClusterSchema).optional(),
         controlPlaneAuthorizedCidrs: z.array(cidr).default([]),
+        tls: tlsSchema.default({
+            keyAlgorithm: "ECDSA",
+            rsaBits: 3072,
+            caValidityHours: 87600,
+            certificateValidityHours: 8760,
+            earlyRenewalHours: 720,
+            requireClientAuth: false,
+            clientCertificates: [],
+        }),
         deletionProtection: z.boolean().default(true),
     })
     .strict();
@@ -127,6 +160,32 @@ export function parseSettings(raw: Record<string, unknown>): Settings {
     throwIfProblems(CONFIG_ERROR, validateSettings(settings));
     return settings;
 }
+
+/**
+ * The project's settings out of a Pulumi config map (`<project>:<key>` → string, structured
+ * values as JSON text, as the CLI passes them); other namespaces are ignored.
+ */
+export function settingsFromConfigMap(project: string, config: Readonly<Record<string, string>>): Record<string, unknown> {
+    const settings: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(config)) {
+        if (key.startsWith(`${project}:`)) {
+            settings[key.slice(project.length + 1)] = parseConfigValue(value);
+        }
+    }
+    return settings;
+}
+
+/** Structured values arrive as JSON text and booleans/numbers as their literals; plain strings stay strings. */
+function parseConfigValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+/** Client ranges wider than a /8 expose CQL to a large part of the internet and need `allowPublicClients`. */
+export const PUBLIC_PREFIX_LIMIT = 8;
 
 export const CONFIG_ERROR = "Invalid stack configuration for cassandra-multicluster";
 
@@ -166,11 +225,31 @@ export function validateSettings(s: Settings): Problem[] {
             problems.push(problem("clientCidrs", `ingress "${s.ingress}" exposes the native transport; list the client ranges allowed to reach port 9042, e.g. ["203.0.113.0/24"]`));
         }
     }
+    problems.push(...validateTls(s.tls));
     s.clientCidrs.forEach((c, i) => {
-        if (c.endsWith("/0") && !s.allowPublicClients) {
-            problems.push(problem(`clientCidrs[${i}]`, `${c} admits the whole internet to port 9042; list your client ranges, or set allowPublicClients: true to accept that exposure`));
+        const prefix = Number(c.split("/")[1]);
+        if (prefix < PUBLIC_PREFIX_LIMIT && !s.allowPublicClients) {
+            const what = prefix === 0 ? "the whole internet" : `${2 ** (32 - prefix)} addresses, a large part of the internet,`;
+            problems.push(problem(`clientCidrs[${i}]`, `${c} admits ${what} to port 9042; list your client ranges (/${PUBLIC_PREFIX_LIMIT} or narrower), or set allowPublicClients: true to accept that exposure`));
         }
     });
+    return problems;
+}
+
+function validateTls(tls: Settings["tls"]): Problem[] {
+    const problems: Problem[] = [];
+    if (tls.clientCertificates.length > 0 && !tls.requireClientAuth) {
+        problems.push(problem("tls.clientCertificates", `client certificates ${JSON.stringify(tls.clientCertificates)} are only checked with mutual TLS; set tls.requireClientAuth: true or remove them`));
+    }
+    if (tls.requireClientAuth && tls.clientCertificates.length === 0) {
+        problems.push(problem("tls.requireClientAuth", `with mutual TLS every client needs a certificate signed by the cluster CA; list the applications in tls.clientCertificates, e.g. ["orders-service"]`));
+    }
+    if (tls.certificateValidityHours > tls.caValidityHours) {
+        problems.push(problem("tls.certificateValidityHours", `${tls.certificateValidityHours}h outlives the CA (tls.caValidityHours ${tls.caValidityHours}h); node certificates must expire before their CA`));
+    }
+    if (tls.earlyRenewalHours >= tls.certificateValidityHours) {
+        problems.push(problem("tls.earlyRenewalHours", `${tls.earlyRenewalHours}h is not shorter than the certificate validity ${tls.certificateValidityHours}h; every run would renew`));
+    }
     return problems;
 }
 
@@ -206,6 +285,12 @@ function validateDatacenter(dc: DatacenterSettings, path: string, onGke: boolean
     if (dc.size % rackCount !== 0) {
         problems.push(problem(`${path}.size`, `size ${dc.size} cannot be split evenly across ${rackCount} racks; use a multiple of ${rackCount} (e.g. ${Math.max(rackCount, Math.round(dc.size / rackCount) * rackCount)})`));
     }
+    const sizing = sizeForMachine(dc.nodeMachineType);
+    if (!sizing) {
+        problems.push(problem(`${path}.nodeMachineType`, `"${dc.nodeMachineType}" is not a machine type Cassandra can be sized for; use a GCE type such as n2-highmem-4 or custom-<vCPUs>-<MiB> (for existing clusters, describe the worker size, e.g. custom-2-4096)`));
+    } else if (sizing.heap === "0G") {
+        problems.push(problem(`${path}.nodeMachineType`, `"${dc.nodeMachineType}" leaves less than 1 GiB of heap for Cassandra; use at least 4 GiB of memory per node, e.g. custom-2-4096`));
+    }
     if (dc.maxNodes !== undefined && dc.maxNodes < dc.size) {
         problems.push(problem(`${path}.maxNodes`, `maxNodes ${dc.maxNodes} is below size ${dc.size}; the network ranges must hold at least every node`));
     }
@@ -237,7 +322,12 @@ function fromZodIssue(issue: z.core.$ZodIssue, raw: unknown): Problem {
         .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
         .join("");
     const value = valueAt(raw, issue.path);
-    const got = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
+    if (value === undefined && issue.code === "invalid_type") {
+        return problem(path || "(root)", `required setting is missing (${issue.message.replace(/, received undefined$/, "")})`);
+    }
+    // Objects are never echoed: they may hold kubeconfigs or other secrets.
+    const shown = value === null || typeof value !== "object" ? value : undefined;
+    const got = shown === undefined || issue.code === "unrecognized_keys" ? "" : ` (got ${JSON.stringify(shown)})`;
     return problem(path || "(root)", `${issue.message}${got}`);
 }
 

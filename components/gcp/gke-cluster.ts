@@ -71,6 +71,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                 network: args.network,
                 subnetwork: args.subnetwork,
                 networkingMode: "VPC_NATIVE",
+                // Dataplane V2 enforces the NetworkPolicy that keeps the management API to the operator.
+                datapathProvider: "ADVANCED_DATAPATH",
                 ipAllocationPolicy: {
                     clusterSecondaryRangeName: args.podsRangeName,
                     servicesSecondaryRangeName: args.servicesRangeName,

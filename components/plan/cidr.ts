@@ -21,7 +21,9 @@ export interface Overlap {
     readonly b: OwnedRange;
 }
 
-const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+/** Decimal without leading zeros: "010" reads as octal to some tools and is rejected by GCP. */
+const OCTET = "(0|[1-9]\\d{0,2})";
+const CIDR_PATTERN = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}\\/(0|[1-9]\\d?)$`);
 
 /** Why `cidr` is not a usable IPv4 range, or undefined when it is one. */
 export function cidrProblem(cidr: string): string | undefined {

@@ -1,4 +1,5 @@
 import type { Settings } from "../config";
+import { overlaps, parseCidr } from "./cidr";
 import type { DatacenterRanges } from "./network-plan";
 
 /**
@@ -72,8 +73,10 @@ export function planFirewall(s: Settings, ranges: readonly DatacenterRanges[]): 
         }
     }
     for (const r of ranges) {
+        const own = [r.pods, ...(r.nodes ? [r.nodes] : [])].map(parseCidr);
         const outside = ranges.filter((o) => o !== r).flatMap((o) => [o.pods, ...(o.nodes ? [o.nodes] : [])]);
-        const sources = dedupe([...outside, ...s.clientCidrs]);
+        // A client range that covers this cluster's own pods or nodes would deny the operator too.
+        const sources = dedupe([...outside, ...s.clientCidrs]).filter((c) => !own.some((o) => overlaps(o, parseCidr(c))));
         if (sources.length > 0) {
             rules.push({
                 role: `${r.datacenter}-deny-management-api`,

@@ -3,12 +3,16 @@ import { throwIfProblems } from "../errors";
 import { DnsPlan, planDns } from "./dns-plan";
 import { FirewallRulePlan, planFirewall } from "./firewall-plan";
 import { NetworkPlan, planNetwork } from "./network-plan";
+import { PkiPlan, planPki } from "./pki-plan";
 import { buildTopology, Topology, validateTopology } from "./topology";
 
 export * from "./cidr";
 export * from "./dns-plan";
 export * from "./firewall-plan";
 export * from "./network-plan";
+export * from "./pki-plan";
+export * from "./cassandra-config";
+export * from "./datacenter-spec";
 export * from "./topology";
 
 /** Everything the components, the policies, the offline renderer and the e2e harness derive from config. */
@@ -18,6 +22,7 @@ export interface Plan {
     readonly network: NetworkPlan;
     readonly firewall: readonly FirewallRulePlan[];
     readonly dns: DnsPlan;
+    readonly pki: PkiPlan;
 }
 
 /** Builds the whole plan, or throws every problem found, before any resource exists. */
@@ -32,5 +37,6 @@ export function buildPlan(settings: Settings): Plan {
         network,
         firewall: planFirewall(settings, network.datacenters),
         dns: planDns(settings.dns, topology),
+        pki: planPki(settings, topology),
     };
 }

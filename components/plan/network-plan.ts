@@ -45,7 +45,11 @@ export const CONTROL_PLANE_PREFIX = 28;
 export const SERVICES_PREFIX = 20;
 /** GCP reserves four addresses in every subnet's primary range. */
 const SUBNET_RESERVED_ADDRESSES = 4;
-/** Node capacity planned when `maxNodes` is not set; large enough that scaling a small datacenter never changes its ranges. */
+/**
+ * Node capacity planned when `maxNodes` is not set: datacenters up to 32 nodes keep their ranges
+ * while they scale. Larger ones are sized at twice their node count; set `maxNodes` to the
+ * capacity you will ever need so growth never moves a range (which replaces the GKE cluster).
+ */
 const DEFAULT_MAX_NODES = 64;
 
 /** Addresses GKE reserves per node for pods: twice the max pods per node, rounded up to a power of two. */

@@ -194,7 +194,7 @@ export function validateTopology(s: Settings, t: Topology): Problem[] {
             const suffix = serviceSuffix(dc.namespace, dc.clusterDomain);
             const other = seen.get(suffix);
             if (other) {
-                problems.push(problem(`datacenters.${dc.name}.namespace`, `datacenters ${other} and ${dc.name} both use the DNS suffix ${suffix}; stub domains need a distinct suffix per cluster: give them different namespaces or cluster domains`));
+                problems.push(problem(`datacenters[${t.datacenters.indexOf(dc)}].namespace`, `datacenters ${other} and ${dc.name} both use the DNS suffix ${suffix}; stub domains need a distinct suffix per cluster: give them different namespaces or cluster domains`));
             }
             seen.set(suffix, dc.name);
         }

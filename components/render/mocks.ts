@@ -47,6 +47,15 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, address: () => n
                 ? { status: { loadBalancer: { ingress: [{ ip: `198.51.100.${address() % 250}` }] } } }
                 : {};
         }
+        case "tls:index/privateKey:PrivateKey":
+            return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock key of ${args.name}\n-----END PRIVATE KEY-----\n` };
+        case "tls:index/certRequest:CertRequest":
+            return { certRequestPem: `mock CSR of ${args.name}` };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { certPem: `-----BEGIN CERTIFICATE-----\nmock certificate of ${args.name}\n-----END CERTIFICATE-----\n` };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: `mock-password-of-${args.name}` };
         default:
             return {};
     }

@@ -14,6 +14,9 @@ beforeEach(() => {
     resources.length = 0;
 });
 
+/** Builds once per scenario; tests of a scenario read the same recorded resources. */
+const cache = new Map<string, { c: InstanceType<typeof mod.CassandraMultiCluster>; recorded: RecordedResource[] }>();
+
 const twoRegions = {
     clusterName: "cassandra",
     datacenters: [
@@ -24,10 +27,16 @@ const twoRegions = {
     gcpProject: "acme",
 };
 
-async function build(name: string, args: Parameters<typeof mod.CassandraMultiCluster.prototype.constructor>[1] | object) {
+async function build(name: string, args: object) {
+    const hit = cache.get(JSON.stringify(args));
+    if (hit) {
+        resources.push(...hit.recorded);
+        return hit.c;
+    }
     const c = new mod.CassandraMultiCluster(name, args as never);
     await outputOf(c.datacenters);
     await settled(resources);
+    cache.set(JSON.stringify(args), { c, recorded: [...resources] });
     return c;
 }
 
@@ -57,7 +66,7 @@ describe("CassandraMultiCluster on GKE", () => {
     });
 
     it("gives every cluster Cloud DNS with VPC scope and its own domain", async () => {
-        await build("dns", twoRegions);
+        await build("gke", twoRegions);
         const configs = ofType(resources, "gcp:container/cluster:Cluster").map((c) => c.inputs.dnsConfig);
         expect(configs).toEqual([
             { clusterDns: "CLOUD_DNS", clusterDnsScope: "VPC_SCOPE", clusterDnsDomain: "dc1.cassandra.internal" },
@@ -66,28 +75,28 @@ describe("CassandraMultiCluster on GKE", () => {
     });
 
     it("opens gossip between pod ranges, CQL to clients only, and shuts 8080 across clusters", async () => {
-        const c = await build("fw", twoRegions);
+        const c = await build("gke", twoRegions);
         const pods = c.plan.network.datacenters.map((r) => r.pods);
-        const internode = named(resources, "gcp:compute/firewall:Firewall", "fw-network-internode").inputs;
+        const internode = named(resources, "gcp:compute/firewall:Firewall", "gke-network-internode").inputs;
         expect(internode.allows).toEqual([{ protocol: "tcp", ports: ["7000", "7001"] }]);
         expect(internode.sourceRanges).toEqual(pods);
         expect(internode.targetTags).toEqual(["cassandra-dc1-nodes", "cassandra-dc2-nodes"]);
-        const cql = named(resources, "gcp:compute/firewall:Firewall", "fw-network-native-transport").inputs;
+        const cql = named(resources, "gcp:compute/firewall:Firewall", "gke-network-native-transport").inputs;
         expect(cql.allows).toEqual([{ protocol: "tcp", ports: ["9042"] }]);
         expect(cql.sourceRanges).toEqual(["203.0.113.0/24", ...pods]);
         expect(cql.sourceRanges).not.toContain("0.0.0.0/0");
-        const deny = named(resources, "gcp:compute/firewall:Firewall", "fw-network-dc1-deny-management-api").inputs;
+        const deny = named(resources, "gcp:compute/firewall:Firewall", "gke-network-dc1-deny-management-api").inputs;
         expect(deny.denies).toEqual([{ protocol: "tcp", ports: ["8080"] }]);
         expect(deny.sourceRanges).toEqual([c.plan.network.datacenters[1].pods, c.plan.network.datacenters[1].nodes, "203.0.113.0/24"]);
         expect(deny.targetTags).toEqual(["cassandra-dc1-nodes"]);
         expect(deny.priority).toBeLessThan(internode.priority as number);
-        const webhook = named(resources, "gcp:compute/firewall:Firewall", "fw-network-dc2-webhook").inputs;
+        const webhook = named(resources, "gcp:compute/firewall:Firewall", "gke-network-dc2-webhook").inputs;
         expect(webhook.sourceRanges).toEqual([c.plan.network.datacenters[1].controlPlane]);
     });
 
     it("tags the node pools the firewall targets and sizes them for one Cassandra pod per node", async () => {
-        await build("pool", twoRegions);
-        const pool = named(resources, "gcp:container/nodePool:NodePool", "pool-dc1-cassandra").inputs;
+        await build("gke", twoRegions);
+        const pool = named(resources, "gcp:container/nodePool:NodePool", "gke-dc1-cassandra").inputs;
         expect(pool.cluster).toBe("cassandra-dc1");
         expect(pool.nodeCount).toBe(2);
         expect((pool.nodeConfig as { tags: string[] }).tags).toEqual(["cassandra-dc1-nodes"]);
@@ -95,14 +104,14 @@ describe("CassandraMultiCluster on GKE", () => {
     });
 
     it("wires each cluster's Kubernetes resources to that cluster's provider", async () => {
-        await build("prov", twoRegions);
+        await build("gke", twoRegions);
         const providers = ofType(resources, "pulumi:providers:kubernetes");
-        expect(providers.map((p) => p.name)).toEqual(["prov-dc1-k8s", "prov-dc2-k8s"]);
+        expect(providers.map((p) => p.name)).toEqual(["gke-dc1-k8s", "gke-dc2-k8s"]);
         expect(providers[0].inputs.kubeconfig).toContain("acme_us-west1_cassandra-dc1");
         expect(providers[0].inputs.kubeconfig).toContain("command: gke-gcloud-auth-plugin");
         expect(providers[1].inputs.kubeconfig).toContain("acme_us-east1_cassandra-dc2");
         const classes = ofType(resources, "kubernetes:storage.k8s.io/v1:StorageClass");
-        expect(classes.map((s) => s.provider?.split("::")[3])).toEqual(["prov-dc1-k8s", "prov-dc2-k8s"]);
+        expect(classes.map((s) => s.provider?.split("::")[3])).toEqual(["gke-dc1-k8s", "gke-dc2-k8s"]);
         expect(classes[0].inputs).toMatchObject({
             metadata: { name: "pd-ssd" },
             parameters: { type: "pd-ssd" },
@@ -112,7 +121,7 @@ describe("CassandraMultiCluster on GKE", () => {
     });
 
     it("exports cluster name, endpoint, ranges and DNS domain per datacenter", async () => {
-        const c = await build("out", twoRegions);
+        const c = await build("gke", twoRegions);
         const out = await outputOf(c.datacenters);
         expect(Object.keys(out)).toEqual(["dc1", "dc2"]);
         expect(out.dc1).toMatchObject({ clusterName: "cassandra-dc1", namespace: "cassandra", dnsDomain: "dc1.cassandra.internal" });

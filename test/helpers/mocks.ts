@@ -15,16 +15,7 @@ export function outputOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply((v) => resolve(v)));
 }
 
-/** Waits until resource registration has settled (no new resources over several turns). */
-export async function settled(resources: readonly RecordedResource[]): Promise<void> {
-    let quiet = 0;
-    let seen = -1;
-    while (quiet < 5) {
-        await new Promise((r) => setTimeout(r, 5));
-        quiet = resources.length === seen ? quiet + 1 : 0;
-        seen = resources.length;
-    }
-}
+export { settle as settled } from "../../components/render/render-stack";
 
 export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
     return resources.filter((r) => r.type === type);

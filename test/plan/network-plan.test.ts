@@ -24,7 +24,7 @@ import {
     SERVICES_PREFIX,
 } from "../../components/plan/network-plan";
 
-const NUM_RUNS = 150;
+const NUM_RUNS = 100;
 const ZONES = ["us-west1-a", "us-west1-b", "us-west1-c"];
 
 /** A GKE datacenter in us-west1 with one rack per zone. */
@@ -55,11 +55,17 @@ interface ExpectedProblem {
 }
 
 /** Every expected problem is present (path equal, reason containing the substring), and no others. */
-function expectProblemList(problems: readonly Problem[], expected: readonly ExpectedProblem[]): void {
+function expectProblemList(
+    problems: readonly Problem[],
+    expected: readonly ExpectedProblem[],
+): void {
     expect(problems).toEqual(
         expect.arrayContaining(
             expected.map((e) =>
-                expect.objectContaining({ propertyPath: e.path, reason: expect.stringContaining(e.reason) }),
+                expect.objectContaining({
+                    propertyPath: e.path,
+                    reason: expect.stringContaining(e.reason),
+                }),
             ),
         ),
     );
@@ -110,8 +116,18 @@ describe("planNetwork golden layouts", () => {
             32,
             {
                 // 64 planned nodes × 64 pod addresses = 4096 = /20; 64 + 4 node addresses → /25.
-                dc1: { pods: "10.0.0.0/20", services: "10.0.16.0/20", nodes: "10.0.32.0/25", controlPlane: "10.0.32.128/28" },
-                dc2: { pods: "10.1.0.0/20", services: "10.1.16.0/20", nodes: "10.1.32.0/25", controlPlane: "10.1.32.128/28" },
+                dc1: {
+                    pods: "10.0.0.0/20",
+                    services: "10.0.16.0/20",
+                    nodes: "10.0.32.0/25",
+                    controlPlane: "10.0.32.128/28",
+                },
+                dc2: {
+                    pods: "10.1.0.0/20",
+                    services: "10.1.16.0/20",
+                    nodes: "10.1.32.0/25",
+                    controlPlane: "10.1.32.128/28",
+                },
             },
         ],
         [
@@ -121,21 +137,39 @@ describe("planNetwork golden layouts", () => {
             110,
             {
                 // 64 × 256 = 16384 = /18.
-                dc1: { pods: "10.0.0.0/18", services: "10.0.64.0/20", nodes: "10.0.80.0/25", controlPlane: "10.0.80.128/28" },
+                dc1: {
+                    pods: "10.0.0.0/18",
+                    services: "10.0.64.0/20",
+                    nodes: "10.0.80.0/25",
+                    controlPlane: "10.0.80.128/28",
+                },
             },
         ],
         [
             "small blocks in 172.16.0.0/12 with maxNodes 10 and 8 pods per node",
             {
-                datacenters: [gkeDc("east", 3, { maxNodes: 10 }), gkeDc("west", 3, { maxNodes: 10 })],
+                datacenters: [
+                    gkeDc("east", 3, { maxNodes: 10 }),
+                    gkeDc("west", 3, { maxNodes: 10 }),
+                ],
                 network: { supernet: "172.16.0.0/12", datacenterPrefix: 18, maxPodsPerNode: 8 },
             },
             "172.16.0.0/12",
             8,
             {
                 // Services (/20) are now the largest range and go first; 10 × 16 = 160 → /24; 10 + 4 → /28.
-                east: { pods: "172.16.16.0/24", services: "172.16.0.0/20", nodes: "172.16.17.0/28", controlPlane: "172.16.17.16/28" },
-                west: { pods: "172.16.80.0/24", services: "172.16.64.0/20", nodes: "172.16.81.0/28", controlPlane: "172.16.81.16/28" },
+                east: {
+                    pods: "172.16.16.0/24",
+                    services: "172.16.0.0/20",
+                    nodes: "172.16.17.0/28",
+                    controlPlane: "172.16.17.16/28",
+                },
+                west: {
+                    pods: "172.16.80.0/24",
+                    services: "172.16.64.0/20",
+                    nodes: "172.16.81.0/28",
+                    controlPlane: "172.16.81.16/28",
+                },
             },
         ],
         [
@@ -145,7 +179,12 @@ describe("planNetwork golden layouts", () => {
             32,
             {
                 // 128 × 64 = 8192 = /19; 128 + 4 → /24.
-                big: { pods: "10.0.0.0/19", services: "10.0.32.0/20", nodes: "10.0.48.0/24", controlPlane: "10.0.49.0/28" },
+                big: {
+                    pods: "10.0.0.0/19",
+                    services: "10.0.32.0/20",
+                    nodes: "10.0.48.0/24",
+                    controlPlane: "10.0.49.0/28",
+                },
             },
         ],
         [
@@ -157,9 +196,24 @@ describe("planNetwork golden layouts", () => {
             "192.168.0.0/16",
             32,
             {
-                dc1: { pods: "192.168.0.0/20", services: "192.168.16.0/20", nodes: "192.168.32.0/25", controlPlane: "192.168.32.128/28" },
-                dc2: { pods: "192.168.64.0/20", services: "192.168.80.0/20", nodes: "192.168.96.0/25", controlPlane: "192.168.96.128/28" },
-                dc3: { pods: "192.168.128.0/20", services: "192.168.144.0/20", nodes: "192.168.160.0/25", controlPlane: "192.168.160.128/28" },
+                dc1: {
+                    pods: "192.168.0.0/20",
+                    services: "192.168.16.0/20",
+                    nodes: "192.168.32.0/25",
+                    controlPlane: "192.168.32.128/28",
+                },
+                dc2: {
+                    pods: "192.168.64.0/20",
+                    services: "192.168.80.0/20",
+                    nodes: "192.168.96.0/25",
+                    controlPlane: "192.168.96.128/28",
+                },
+                dc3: {
+                    pods: "192.168.128.0/20",
+                    services: "192.168.144.0/20",
+                    nodes: "192.168.160.0/25",
+                    controlPlane: "192.168.160.128/28",
+                },
             },
         ],
     ];
@@ -169,27 +223,37 @@ describe("planNetwork golden layouts", () => {
         expect(plan.supernet).toBe(supernet);
         expect(plan.maxPodsPerNode).toBe(maxPods);
         expect(plan.datacenters).toEqual(
-            Object.entries(expected).map(([datacenter, r]) => ({ datacenter, ...r, source: "supernet" })),
+            Object.entries(expected).map(([datacenter, r]) => ({
+                datacenter,
+                ...r,
+                source: "supernet",
+            })),
         );
     });
 
-    it.each(golden)("%s: the golden ranges are aligned, disjoint and inside their blocks", (_n, raw, supernet, _m, expected) => {
-        const s = settings(raw);
-        const parent = parseCidr(supernet);
-        Object.values(expected).forEach((r, i) => {
-            const block = subrange(parent, s.network.datacenterPrefix, i);
-            for (const cidr of [r.pods, r.services, r.nodes, r.controlPlane] as string[]) {
-                expect(cidrProblem(cidr)).toBeUndefined();
-                expect(contains(block, parseCidr(cidr))).toBe(true);
-            }
-            expect(parseCidr(r.controlPlane as string).prefix).toBe(CONTROL_PLANE_PREFIX);
-            expect(parseCidr(r.services).prefix).toBe(SERVICES_PREFIX);
-        });
-        const all = Object.entries(expected).flatMap(([dc, r]) =>
-            Object.entries(r).map(([role, cidr]) => ({ owner: `${dc} ${role}`, cidr: cidr as string })),
-        );
-        expect(findOverlaps(all)).toEqual([]);
-    });
+    it.each(golden)(
+        "%s: the golden ranges are aligned, disjoint and inside their blocks",
+        (_n, raw, supernet, _m, expected) => {
+            const s = settings(raw);
+            const parent = parseCidr(supernet);
+            Object.values(expected).forEach((r, i) => {
+                const block = subrange(parent, s.network.datacenterPrefix, i);
+                for (const cidr of [r.pods, r.services, r.nodes, r.controlPlane] as string[]) {
+                    expect(cidrProblem(cidr)).toBeUndefined();
+                    expect(contains(block, parseCidr(cidr))).toBe(true);
+                }
+                expect(parseCidr(r.controlPlane as string).prefix).toBe(CONTROL_PLANE_PREFIX);
+                expect(parseCidr(r.services).prefix).toBe(SERVICES_PREFIX);
+            });
+            const all = Object.entries(expected).flatMap(([dc, r]) =>
+                Object.entries(r).map(([role, cidr]) => ({
+                    owner: `${dc} ${role}`,
+                    cidr: cidr as string,
+                })),
+            );
+            expect(findOverlaps(all)).toEqual([]);
+        },
+    );
 });
 
 describe("planNetwork allocation problems", () => {
@@ -210,7 +274,10 @@ describe("planNetwork allocation problems", () => {
 
     it("rejects a datacenter block larger than the supernet", () => {
         expectNoPlan(
-            settings({ datacenters: [gkeDc("dc1")], network: { supernet: "10.0.0.0/16", datacenterPrefix: 12 } }),
+            settings({
+                datacenters: [gkeDc("dc1")],
+                network: { supernet: "10.0.0.0/16", datacenterPrefix: 12 },
+            }),
             [
                 {
                     path: "network.datacenterPrefix",
@@ -223,7 +290,11 @@ describe("planNetwork allocation problems", () => {
     it("names every datacenter whose ranges do not fit its block", () => {
         expectNoPlan(
             settings({
-                datacenters: [gkeDc("dc1", 3, { maxNodes: 1000 }), gkeDc("dc2"), gkeDc("dc3", 3, { maxNodes: 500 })],
+                datacenters: [
+                    gkeDc("dc1", 3, { maxNodes: 1000 }),
+                    gkeDc("dc2"),
+                    gkeDc("dc3", 3, { maxNodes: 500 }),
+                ],
                 network: { datacenterPrefix: 18 },
             }),
             [
@@ -237,9 +308,13 @@ describe("planNetwork allocation problems", () => {
     });
 
     it("a /24 datacenter block never fits (the services range alone is a /20)", () => {
-        expectNoPlan(settings({ datacenters: [gkeDc("dc1", 3, { maxNodes: 3 })], network: { datacenterPrefix: 24 } }), [
-            { path: "datacenters[0]", reason: "but its block 10.0.0.0/24 holds 256" },
-        ]);
+        expectNoPlan(
+            settings({
+                datacenters: [gkeDc("dc1", 3, { maxNodes: 3 })],
+                network: { datacenterPrefix: 24 },
+            }),
+            [{ path: "datacenters[0]", reason: "but its block 10.0.0.0/24 holds 256" }],
+        );
     });
 
     it("buildPlan throws the same problems as an InputPropertiesError", () => {
@@ -257,7 +332,9 @@ describe("planNetwork allocation problems", () => {
         expect(caught).toBeInstanceOf(pulumi.InputPropertiesError);
         const err = caught as pulumi.InputPropertiesError;
         expect(err.message).toBe(CONFIG_ERROR);
-        expectProblemList(err.errors, [{ path: "network.supernet", reason: "holds 1 /16 datacenter blocks" }]);
+        expectProblemList(err.errors, [
+            { path: "network.supernet", reason: "holds 1 /16 datacenter blocks" },
+        ]);
     });
 });
 
@@ -323,13 +400,18 @@ describe("planNetwork properties", () => {
                 const slots = 2 ** (l.datacenterPrefix - l.supernetPrefix);
                 if (l.dcs.length > slots) {
                     expectProblemList(result.problems, [
-                        { path: "network.supernet", reason: `holds ${slots} /${l.datacenterPrefix} datacenter blocks` },
+                        {
+                            path: "network.supernet",
+                            reason: `holds ${slots} /${l.datacenterPrefix} datacenter blocks`,
+                        },
                     ]);
                     return;
                 }
                 for (const p of result.problems) {
                     expect(p.propertyPath).toMatch(/^datacenters\[\d\]$/);
-                    expect(p.reason).toContain(`/${l.datacenterPrefix} holds ${2 ** (32 - l.datacenterPrefix)}`);
+                    expect(p.reason).toContain(
+                        `/${l.datacenterPrefix} holds ${2 ** (32 - l.datacenterPrefix)}`,
+                    );
                 }
             }),
             { numRuns: NUM_RUNS },
@@ -350,25 +432,58 @@ describe("planNetwork properties", () => {
                 expect(findOverlaps(ownedRanges(plan.datacenters))).toEqual([]);
                 const supernet = parseCidr(supernetOf(l));
                 const perNode = podAddressesPerNode(l.maxPodsPerNode);
+                // Collect violations and assert once per run: hundreds of expect() calls per run are slow.
+                const violations: string[] = [];
+                const check = (ok: boolean, what: string) => {
+                    if (!ok) {
+                        violations.push(what);
+                    }
+                };
                 plan.datacenters.forEach((r, i) => {
-                    expect(r.datacenter).toBe(`dc${i}`);
-                    expect(r.source).toBe("supernet");
+                    check(
+                        r.datacenter === `dc${i}` && r.source === "supernet",
+                        `${r.datacenter}: name/source`,
+                    );
                     const block = subrange(supernet, l.datacenterPrefix, i);
                     for (const cidr of [r.nodes, r.pods, r.services, r.controlPlane]) {
-                        expect(cidr).toBeDefined();
-                        expect(cidrProblem(cidr as string)).toBeUndefined();
-                        const range = parseCidr(cidr as string);
-                        expect(contains(supernet, range)).toBe(true);
-                        expect(contains(block, range)).toBe(true);
+                        if (cidr === undefined || cidrProblem(cidr) !== undefined) {
+                            violations.push(`${r.datacenter}: bad range ${cidr}`);
+                            continue;
+                        }
+                        const range = parseCidr(cidr);
+                        check(
+                            contains(supernet, range),
+                            `${r.datacenter}: ${cidr} outside the supernet`,
+                        );
+                        check(
+                            contains(block, range),
+                            `${r.datacenter}: ${cidr} outside its block ${format(block)}`,
+                        );
                     }
                     const dc = s.datacenters[i];
                     const capacity = plannedNodeCapacity(dc);
-                    expect(capacity).toBeGreaterThanOrEqual(dc.size);
-                    expect(size(parseCidr(r.pods))).toBeGreaterThanOrEqual(capacity * perNode);
-                    expect(size(parseCidr(r.nodes as string))).toBeGreaterThanOrEqual(capacity + 4);
-                    expect(parseCidr(r.services).prefix).toBe(SERVICES_PREFIX);
-                    expect(parseCidr(r.controlPlane as string).prefix).toBe(CONTROL_PLANE_PREFIX);
+                    check(
+                        capacity >= dc.size,
+                        `${r.datacenter}: capacity ${capacity} < size ${dc.size}`,
+                    );
+                    check(
+                        size(parseCidr(r.pods)) >= capacity * perNode,
+                        `${r.datacenter}: pods ${r.pods} too small`,
+                    );
+                    check(
+                        size(parseCidr(r.nodes as string)) >= capacity + 4,
+                        `${r.datacenter}: nodes ${r.nodes} too small`,
+                    );
+                    check(
+                        parseCidr(r.services).prefix === SERVICES_PREFIX,
+                        `${r.datacenter}: services ${r.services}`,
+                    );
+                    check(
+                        parseCidr(r.controlPlane as string).prefix === CONTROL_PLANE_PREFIX,
+                        `${r.datacenter}: control plane ${r.controlPlane}`,
+                    );
                 });
+                expect(violations).toEqual([]);
             }),
             { numRuns: NUM_RUNS },
         );
@@ -379,10 +494,10 @@ describe("planNetwork properties", () => {
     it("is deterministic: the same input gives a deep-equal plan", () => {
         fc.assert(
             fc.property(layout, (l) => {
-                const first = planNetwork(settingsOf(l));
-                const again = planNetwork(settingsOf(l));
-                expect(again).toEqual(first);
-                expect(planNetwork(structuredClone(settingsOf(l)))).toEqual(first);
+                const s = settingsOf(l);
+                const first = planNetwork(s);
+                expect(planNetwork(settingsOf(l))).toEqual(first);
+                expect(planNetwork(structuredClone(s))).toEqual(first);
             }),
             { numRuns: NUM_RUNS },
         );
@@ -432,7 +547,15 @@ describe("planNetwork properties", () => {
 
     it("without maxNodes, any size up to 32 keeps the same ranges", () => {
         const plans = [1, 2, 3, 12, 30, 32].map(
-            (n) => planOf(settings({ datacenters: [gkeDc("dc1", 3), { ...gkeDc("dc2", n), zones: ["us-west1-a"] }] })).datacenters,
+            (n) =>
+                planOf(
+                    settings({
+                        datacenters: [
+                            gkeDc("dc1", 3),
+                            { ...gkeDc("dc2", n), zones: ["us-west1-a"] },
+                        ],
+                    }),
+                ).datacenters,
         );
         for (const p of plans) {
             expect(p).toEqual(plans[0]);
@@ -441,10 +564,24 @@ describe("planNetwork properties", () => {
 });
 
 describe("planNetwork with explicit network.ranges", () => {
-    const dc1Ranges = { nodes: "10.0.0.0/24", pods: "10.1.0.0/16", services: "10.2.0.0/20", controlPlane: "10.3.0.0/28" };
-    const dc2Ranges = { nodes: "10.0.1.0/24", pods: "10.4.0.0/16", services: "10.2.16.0/20", controlPlane: "10.3.0.16/28" };
+    const dc1Ranges = {
+        nodes: "10.0.0.0/24",
+        pods: "10.1.0.0/16",
+        services: "10.2.0.0/20",
+        controlPlane: "10.3.0.0/28",
+    };
+    const dc2Ranges = {
+        nodes: "10.0.1.0/24",
+        pods: "10.4.0.0/16",
+        services: "10.2.16.0/20",
+        controlPlane: "10.3.0.16/28",
+    };
 
-    function explicit(ranges: Record<string, unknown>, sizes: [number, number] = [3, 3], network: Record<string, unknown> = {}) {
+    function explicit(
+        ranges: Record<string, unknown>,
+        sizes: [number, number] = [3, 3],
+        network: Record<string, unknown> = {},
+    ) {
         return settings({
             datacenters: [gkeDc("dc1", sizes[0]), gkeDc("dc2", sizes[1])],
             network: { ...network, ranges },
@@ -471,21 +608,44 @@ describe("planNetwork with explicit network.ranges", () => {
     });
 
     it("ignores the supernet: explicit ranges may lie outside it", () => {
-        const plan = planOf(explicit({ dc1: dc1Ranges, dc2: dc2Ranges }, [3, 3], { supernet: "172.16.0.0/12" }));
+        const plan = planOf(
+            explicit({ dc1: dc1Ranges, dc2: dc2Ranges }, [3, 3], { supernet: "172.16.0.0/12" }),
+        );
         expect(plan.datacenters.map((d) => d.pods)).toEqual(["10.1.0.0/16", "10.4.0.0/16"]);
     });
 
     it.each([
         // size 3 needs 3 + 4 = 7 node addresses.
-        ["nodes", "10.0.0.0/30", 3, "10.0.0.0/30 holds 4 addresses but 7 are needed (3 nodes plus the 4 addresses GCP reserves); use a /29 or larger"],
-        ["nodes", "10.0.0.0/29", 6, "10.0.0.0/29 holds 8 addresses but 10 are needed (6 nodes plus the 4 addresses GCP reserves); use a /28 or larger"],
+        [
+            "nodes",
+            "10.0.0.0/30",
+            3,
+            "10.0.0.0/30 holds 4 addresses but 7 are needed (3 nodes plus the 4 addresses GCP reserves); use a /29 or larger",
+        ],
+        [
+            "nodes",
+            "10.0.0.0/29",
+            6,
+            "10.0.0.0/29 holds 8 addresses but 10 are needed (6 nodes plus the 4 addresses GCP reserves); use a /28 or larger",
+        ],
         // size 3 × 64 = 192 pod addresses.
-        ["pods", "10.1.0.0/25", 3, "10.1.0.0/25 holds 128 addresses but 192 are needed (3 nodes × 64 pod addresses per node (maxPodsPerNode 32)); use a /24 or larger"],
-        ["pods", "10.1.0.0/24", 6, "10.1.0.0/24 holds 256 addresses but 384 are needed (6 nodes × 64 pod addresses per node (maxPodsPerNode 32)); use a /23 or larger"],
+        [
+            "pods",
+            "10.1.0.0/25",
+            3,
+            "10.1.0.0/25 holds 128 addresses but 192 are needed (3 nodes × 64 pod addresses per node (maxPodsPerNode 32)); use a /24 or larger",
+        ],
+        [
+            "pods",
+            "10.1.0.0/24",
+            6,
+            "10.1.0.0/24 holds 256 addresses but 384 are needed (6 nodes × 64 pod addresses per node (maxPodsPerNode 32)); use a /23 or larger",
+        ],
     ] as const)("rejects a too-small %s range %s for %i nodes", (role, cidr, dcSize, reason) => {
-        expectNoPlan(explicit({ dc1: { ...dc1Ranges, [role]: cidr }, dc2: dc2Ranges }, [dcSize, 3]), [
-            { path: `network.ranges.dc1.${role}`, reason },
-        ]);
+        expectNoPlan(
+            explicit({ dc1: { ...dc1Ranges, [role]: cidr }, dc2: dc2Ranges }, [dcSize, 3]),
+            [{ path: `network.ranges.dc1.${role}`, reason }],
+        );
     });
 
     it.each([
@@ -498,7 +658,9 @@ describe("planNetwork with explicit network.ranges", () => {
 
     it("sizes pods by maxPodsPerNode", () => {
         expectNoPlan(
-            explicit({ dc1: { ...dc1Ranges, pods: "10.1.0.0/23" }, dc2: dc2Ranges }, [3, 3], { maxPodsPerNode: 110 }),
+            explicit({ dc1: { ...dc1Ranges, pods: "10.1.0.0/23" }, dc2: dc2Ranges }, [3, 3], {
+                maxPodsPerNode: 110,
+            }),
             [
                 {
                     path: "network.ranges.dc1.pods",
@@ -508,14 +670,17 @@ describe("planNetwork with explicit network.ranges", () => {
         );
     });
 
-    it.each(["10.7.0.0/27", "10.7.0.0/29", "10.7.0.0/24", "10.7.0.0/32"])("rejects the control plane %s: it must be a /28", (cidr) => {
-        expectNoPlan(explicit({ dc1: { ...dc1Ranges, controlPlane: cidr }, dc2: dc2Ranges }), [
-            {
-                path: "network.ranges.dc1.controlPlane",
-                reason: `${cidr} must be a /28: GKE's private control plane takes exactly 16 addresses`,
-            },
-        ]);
-    });
+    it.each(["10.7.0.0/27", "10.7.0.0/29", "10.7.0.0/24", "10.7.0.0/32"])(
+        "rejects the control plane %s: it must be a /28",
+        (cidr) => {
+            expectNoPlan(explicit({ dc1: { ...dc1Ranges, controlPlane: cidr }, dc2: dc2Ranges }), [
+                {
+                    path: "network.ranges.dc1.controlPlane",
+                    reason: `${cidr} must be a /28: GKE's private control plane takes exactly 16 addresses`,
+                },
+            ]);
+        },
+    );
 
     it("requires an entry for every datacenter", () => {
         expectNoPlan(explicit({ dc1: dc1Ranges }), [
@@ -545,40 +710,64 @@ describe("planNetwork with explicit network.ranges", () => {
     });
 
     it("names both owners for an overlap inside one datacenter, and for different roles", () => {
-        expectNoPlan(explicit({ dc1: { ...dc1Ranges, services: "10.1.16.0/20" }, dc2: { ...dc2Ranges, nodes: "10.3.0.0/24" } }), [
-            {
-                path: "network.ranges.dc1.services",
-                reason: "network.ranges.dc1.pods 10.1.0.0/16 overlaps network.ranges.dc1.services 10.1.16.0/20",
-            },
-            {
-                path: "network.ranges.dc2.nodes",
-                reason: "network.ranges.dc1.controlPlane 10.3.0.0/28 overlaps network.ranges.dc2.nodes 10.3.0.0/24",
-            },
-            {
-                path: "network.ranges.dc2.controlPlane",
-                reason: "network.ranges.dc2.nodes 10.3.0.0/24 overlaps network.ranges.dc2.controlPlane 10.3.0.16/28",
-            },
-        ]);
+        expectNoPlan(
+            explicit({
+                dc1: { ...dc1Ranges, services: "10.1.16.0/20" },
+                dc2: { ...dc2Ranges, nodes: "10.3.0.0/24" },
+            }),
+            [
+                {
+                    path: "network.ranges.dc1.services",
+                    reason: "network.ranges.dc1.pods 10.1.0.0/16 overlaps network.ranges.dc1.services 10.1.16.0/20",
+                },
+                {
+                    path: "network.ranges.dc2.nodes",
+                    reason: "network.ranges.dc1.controlPlane 10.3.0.0/28 overlaps network.ranges.dc2.nodes 10.3.0.0/24",
+                },
+                {
+                    path: "network.ranges.dc2.controlPlane",
+                    reason: "network.ranges.dc2.nodes 10.3.0.0/24 overlaps network.ranges.dc2.controlPlane 10.3.0.16/28",
+                },
+            ],
+        );
     });
 
     it("reports every overlapping pair, not just the first", () => {
         const same = "10.9.0.0/16";
         expectNoPlan(
-            explicit({ dc1: { ...dc1Ranges, pods: same }, dc2: { ...dc2Ranges, pods: same, services: "10.9.0.0/20" } }),
+            explicit({
+                dc1: { ...dc1Ranges, pods: same },
+                dc2: { ...dc2Ranges, pods: same, services: "10.9.0.0/20" },
+            }),
             [
-                { path: "network.ranges.dc2.pods", reason: `network.ranges.dc1.pods ${same} overlaps network.ranges.dc2.pods ${same}` },
-                { path: "network.ranges.dc2.services", reason: `network.ranges.dc1.pods ${same} overlaps network.ranges.dc2.services 10.9.0.0/20` },
-                { path: "network.ranges.dc2.services", reason: `network.ranges.dc2.pods ${same} overlaps network.ranges.dc2.services 10.9.0.0/20` },
+                {
+                    path: "network.ranges.dc2.pods",
+                    reason: `network.ranges.dc1.pods ${same} overlaps network.ranges.dc2.pods ${same}`,
+                },
+                {
+                    path: "network.ranges.dc2.services",
+                    reason: `network.ranges.dc1.pods ${same} overlaps network.ranges.dc2.services 10.9.0.0/20`,
+                },
+                {
+                    path: "network.ranges.dc2.services",
+                    reason: `network.ranges.dc2.pods ${same} overlaps network.ranges.dc2.services 10.9.0.0/20`,
+                },
             ],
         );
     });
 
     it("collects size, control-plane, missing and unknown problems together", () => {
         expectNoPlan(
-            explicit({ dc1: { ...dc1Ranges, pods: "10.1.0.0/25", controlPlane: "10.3.0.0/27" }, dc3: dc2Ranges }),
+            explicit({
+                dc1: { ...dc1Ranges, pods: "10.1.0.0/25", controlPlane: "10.3.0.0/27" },
+                dc3: dc2Ranges,
+            }),
             [
                 { path: "network.ranges.dc3", reason: "is not a declared datacenter" },
-                { path: "network.ranges.dc1.pods", reason: "10.1.0.0/25 holds 128 addresses but 192 are needed" },
+                {
+                    path: "network.ranges.dc1.pods",
+                    reason: "10.1.0.0/25 holds 128 addresses but 192 are needed",
+                },
                 { path: "network.ranges.dc1.controlPlane", reason: "10.3.0.0/27 must be a /28" },
                 { path: "network.ranges.dc2", reason: 'datacenter "dc2" has no ranges' },
             ],
@@ -588,7 +777,13 @@ describe("planNetwork with explicit network.ranges", () => {
     // A datacenter named "constructor" is a valid DNS label, but `given[dc.name]` finds
     // Object.prototype.constructor, so planNetwork throws a plain Error ("undefined" is not an
     // IPv4 CIDR range) instead of reporting network.ranges.constructor; see the report.
-    it.todo('reports network.ranges.constructor as missing for a datacenter named "constructor"');
+    it('reports network.ranges.constructor as missing for a datacenter named "constructor"', () => {
+        const s = settings({
+            datacenters: [gkeDc("dc1"), gkeDc("constructor")],
+            network: { ranges: { dc1: { nodes: "10.0.0.0/24", pods: "10.1.0.0/16", services: "10.2.0.0/20", controlPlane: "10.3.0.0/28" } } },
+        });
+        expectNoPlan(s, [{ path: "network.ranges.constructor", reason: 'datacenter "constructor" has no ranges' }]);
+    });
 });
 
 describe("planNetwork with existingClusters", () => {
@@ -605,8 +800,20 @@ describe("planNetwork with existingClusters", () => {
         const plan = planOf(existing({ dc1: c1, dc2: c2 }));
         expect(plan.supernet).toBeUndefined();
         expect(plan.datacenters).toEqual([
-            { datacenter: "dc1", pods: "10.0.0.0/16", services: "10.1.0.0/16", nodes: undefined, source: "existingClusters" },
-            { datacenter: "dc2", pods: "10.4.0.0/16", services: "10.5.0.0/16", nodes: "10.6.0.0/24", source: "existingClusters" },
+            {
+                datacenter: "dc1",
+                pods: "10.0.0.0/16",
+                services: "10.1.0.0/16",
+                nodes: undefined,
+                source: "existingClusters",
+            },
+            {
+                datacenter: "dc2",
+                pods: "10.4.0.0/16",
+                services: "10.5.0.0/16",
+                nodes: "10.6.0.0/24",
+                source: "existingClusters",
+            },
         ]);
         expect(ownedRanges(plan.datacenters)).toEqual([
             { owner: "existingClusters.dc1.podCidr", cidr: "10.0.0.0/16" },
@@ -618,16 +825,22 @@ describe("planNetwork with existingClusters", () => {
     });
 
     it("names both clusters and both ranges for overlapping existing clusters", () => {
-        expectNoPlan(existing({ dc1: c1, dc2: { ...c2, podCidr: "10.0.128.0/17", nodeCidr: "10.1.3.0/24" } }), [
-            {
-                path: "existingClusters.dc2.podCidr",
-                reason: "existingClusters.dc1.podCidr 10.0.0.0/16 overlaps existingClusters.dc2.podCidr 10.0.128.0/17; ranges of all clusters must be disjoint (10.0.0.0/16 spans 10.0.0.0–10.0.255.255)",
-            },
-            {
-                path: "existingClusters.dc2.nodeCidr",
-                reason: "existingClusters.dc1.serviceCidr 10.1.0.0/16 overlaps existingClusters.dc2.nodeCidr 10.1.3.0/24",
-            },
-        ]);
+        expectNoPlan(
+            existing({
+                dc1: c1,
+                dc2: { ...c2, podCidr: "10.0.128.0/17", nodeCidr: "10.1.3.0/24" },
+            }),
+            [
+                {
+                    path: "existingClusters.dc2.podCidr",
+                    reason: "existingClusters.dc1.podCidr 10.0.0.0/16 overlaps existingClusters.dc2.podCidr 10.0.128.0/17; ranges of all clusters must be disjoint (10.0.0.0/16 spans 10.0.0.0–10.0.255.255)",
+                },
+                {
+                    path: "existingClusters.dc2.nodeCidr",
+                    reason: "existingClusters.dc1.serviceCidr 10.1.0.0/16 overlaps existingClusters.dc2.nodeCidr 10.1.3.0/24",
+                },
+            ],
+        );
     });
 
     it("rejects a pod range with fewer addresses than Cassandra pods", () => {
@@ -641,7 +854,12 @@ describe("planNetwork with existingClusters", () => {
 
     it("skips a datacenter with no entry (validateSettings reports it)", () => {
         const s = existing({ dc1: c1, dc2: c2 });
-        const result = planNetwork({ ...s, existingClusters: { dc1: s.existingClusters?.dc1 as NonNullable<Settings["existingClusters"]>[string] } });
+        const result = planNetwork({
+            ...s,
+            existingClusters: {
+                dc1: s.existingClusters?.dc1 as NonNullable<Settings["existingClusters"]>[string],
+            },
+        });
         expect(result.problems).toEqual([]);
         expect(result.plan?.datacenters.map((d) => d.datacenter)).toEqual(["dc1"]);
     });

@@ -1,0 +1,96 @@
+import type { RecordedResource } from "./mocks";
+
+/** A Kubernetes object as it would be applied, with the datacenter whose cluster receives it. */
+export interface RenderedObject {
+    readonly datacenter: string;
+    readonly object: Record<string, unknown>;
+}
+
+/** Helm's install order for built-in kinds; custom resources follow, after their CRDs and operators. */
+const APPLY_ORDER = [
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Role",
+    "RoleBinding",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "Ingress",
+    "APIService",
+];
+
+export const REDACTED = "<redacted>";
+
+/**
+ * Turns recorded `kubernetes:*` resources into plain objects grouped by the datacenter whose
+ * provider they use. Providers are named `<component>-<datacenter>-k8s`, which is how a
+ * resource's provider reference maps to a datacenter.
+ */
+export function kubernetesObjects(resources: readonly RecordedResource[], datacenters: readonly string[]): RenderedObject[] {
+    const out: { datacenter: string; object: Record<string, unknown>; index: number }[] = [];
+    resources.forEach((r, index) => {
+        if (!r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:helm")) {
+            return;
+        }
+        const providerName = r.provider?.split("::")[3]?.split("::")[0] ?? "";
+        const datacenter = datacenters.find((dc) => providerName.endsWith(`-${dc}-k8s`));
+        if (!datacenter) {
+            throw new Error(`${r.type} "${r.name}" uses provider "${providerName || "(default)"}", which belongs to no datacenter`);
+        }
+        out.push({ datacenter, object: redact(toObject(r)), index });
+    });
+    out.sort((a, b) => rank(a.object) - rank(b.object) || a.index - b.index);
+    return out.map(({ datacenter, object }) => ({ datacenter, object }));
+}
+
+/** `kubernetes:core/v1:Service` → `{ apiVersion: "v1", kind: "Service", ...inputs }`. */
+function toObject(r: RecordedResource): Record<string, unknown> {
+    const [, groupVersion, kind] = r.type.split(":");
+    const apiVersion = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
+    const { apiVersion: givenVersion, kind: givenKind, ...rest } = r.inputs;
+    return { apiVersion: givenVersion ?? apiVersion, kind: givenKind ?? kind, ...withoutUndefined(rest) };
+}
+
+function rank(o: Record<string, unknown>): number {
+    const i = APPLY_ORDER.indexOf(String(o.kind));
+    return i === -1 ? APPLY_ORDER.length : i;
+}
+
+/** Secrets keep their keys, so reviewers see what is stored, but never their values. */
+function redact(o: Record<string, unknown>): Record<string, unknown> {
+    if (o.kind !== "Secret") {
+        return o;
+    }
+    const out = { ...o };
+    for (const field of ["data", "stringData"]) {
+        const values = o[field] as Record<string, unknown> | undefined;
+        if (values) {
+            out[field] = Object.fromEntries(Object.keys(values).map((k) => [k, REDACTED]));
+        }
+    }
+    return out;
+}
+
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+    return JSON.parse(JSON.stringify(o)) as Record<string, unknown>;
+}
