@@ -124,6 +124,7 @@ export const settingsSchema = z
         externalDomain: z.string().regex(DNS_NAME, "must be a DNS name such as cassandra.example.com").optional(),
         clientCidrs: z.array(cidr).default([]),
         allowPublicClients: z.boolean().default(false),
+        allowPlaintextNativeTransport: z.boolean().default(false),
         existingClusters: byDatacenter(existingClusterSchema).optional(),
         controlPlaneAuthorizedCidrs: z.array(cidr).default([]),
         tls: tlsSchema.default({
@@ -226,6 +227,12 @@ export function validateSettings(s: Settings): Problem[] {
         }
     }
     problems.push(...validateTls(s.tls));
+    if (s.allowPlaintextNativeTransport && s.ingress !== "none") {
+        problems.push(problem("allowPlaintextNativeTransport", `plaintext CQL cannot be exposed through ingress "${s.ingress}": credentials and data would cross the network unencrypted; remove allowPlaintextNativeTransport or set ingress: none`));
+    }
+    if (s.allowPlaintextNativeTransport && s.tls.requireClientAuth) {
+        problems.push(problem("allowPlaintextNativeTransport", `mutual TLS (tls.requireClientAuth) needs client encryption; remove allowPlaintextNativeTransport`));
+    }
     s.clientCidrs.forEach((c, i) => {
         const prefix = Number(c.split("/")[1]);
         if (prefix < PUBLIC_PREFIX_LIMIT && !s.allowPublicClients) {

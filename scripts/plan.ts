@@ -75,7 +75,7 @@ function writeOutput(outDir: string, r: RenderedStack, schemaErrors: readonly Sc
             : schemaErrors.map((e) => `- ${e.object}: \`${e.path}\`: ${e.reason}`).join("\n"),
         "",
     ];
-    writeFileSync(join(outDir, "plan.md"), `${planReport(r.stack, r.plan, r.objects)}\n${verdicts.join("\n")}`);
+    writeFileSync(join(outDir, "plan.md"), `${planReport(r.stack, r.plan, r.objects, r.expansions)}\n${verdicts.join("\n")}`);
 }
 
 main().then(

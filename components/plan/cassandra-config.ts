@@ -23,11 +23,15 @@ export const PEM_SSL_CONTEXT_FACTORY = "org.apache.cassandra.security.PEMBasedSs
 
 /**
  * `client_encryption_options` and `server_encryption_options` for cassandra.yaml. Native
- * transport accepts TLS only (`optional: false`); every internode connection is TLS and both
+ * transport accepts TLS only (`optional: false`) unless the loudly named
+ * `allowPlaintextNativeTransport` says otherwise; every internode connection is TLS and both
  * sides present certificates. Endpoint verification stays off: peers are known by pod IP,
  * which no certificate issued before the pod exists can name.
  */
-export function encryptionOptions(paths: TlsPaths, requireClientAuth: boolean): Record<string, Record<string, unknown>> {
+export function encryptionOptions(
+    paths: TlsPaths,
+    opts: { readonly requireClientAuth: boolean; readonly allowPlaintextNativeTransport?: boolean },
+): Record<string, Record<string, unknown>> {
     const store = {
         ssl_context_factory: { class_name: PEM_SSL_CONTEXT_FACTORY },
         keystore: paths.keystore,
@@ -36,12 +40,14 @@ export function encryptionOptions(paths: TlsPaths, requireClientAuth: boolean): 
         accepted_protocols: ["TLSv1.2", "TLSv1.3"],
     };
     return {
-        client_encryption_options: {
-            ...store,
-            enabled: true,
-            optional: false,
-            require_client_auth: requireClientAuth,
-        },
+        client_encryption_options: opts.allowPlaintextNativeTransport
+            ? { enabled: false }
+            : {
+                  ...store,
+                  enabled: true,
+                  optional: false,
+                  require_client_auth: opts.requireClientAuth,
+              },
         server_encryption_options: {
             ...store,
             internode_encryption: "all",

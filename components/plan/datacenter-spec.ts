@@ -52,7 +52,10 @@ export function datacenterSpec(s: Settings, dc: DatacenterPlan, storageClass: st
         additionalSeeds: [...dc.additionalSeeds],
         config: {
             "cassandra-yaml": {
-                ...encryptionOptions(POD_TLS_PATHS, s.tls.requireClientAuth),
+                ...encryptionOptions(POD_TLS_PATHS, {
+                    requireClientAuth: s.tls.requireClientAuth,
+                    allowPlaintextNativeTransport: s.allowPlaintextNativeTransport,
+                }),
                 authenticator: "PasswordAuthenticator",
                 authorizer: "CassandraAuthorizer",
                 num_tokens: 16,

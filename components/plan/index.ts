@@ -13,6 +13,8 @@ export * from "./network-plan";
 export * from "./pki-plan";
 export * from "./cassandra-config";
 export * from "./datacenter-spec";
+export * from "./routes";
+export * from "./client-bundle";
 export * from "./topology";
 
 /** Everything the components, the policies, the offline renderer and the e2e harness derive from config. */

@@ -42,6 +42,30 @@ const APPLY_ORDER = [
 export const REDACTED = "<redacted>";
 
 /**
+ * Kubernetes components the provider expands at deploy time (Helm charts, YAML files,
+ * kustomizations). The mock runtime cannot expand them, so the plan lists them instead.
+ */
+const DEPLOY_TIME_EXPANSIONS = ["kubernetes:helm.sh/", "kubernetes:yaml/", "kubernetes:kustomize/"];
+
+export function isDeployTimeExpansion(type: string): boolean {
+    return DEPLOY_TIME_EXPANSIONS.some((prefix) => type.startsWith(prefix));
+}
+
+/** A chart or file expanded at deploy time, with the datacenter it goes to. */
+export interface Expansion {
+    readonly datacenter: string;
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+}
+
+export function deployTimeExpansions(resources: readonly RecordedResource[], datacenters: readonly string[]): Expansion[] {
+    return resources
+        .filter((r) => isDeployTimeExpansion(r.type))
+        .map((r) => ({ datacenter: datacenterOf(r, datacenters), type: r.type, name: r.name, inputs: r.inputs }));
+}
+
+/**
  * Turns recorded `kubernetes:*` resources into plain objects grouped by the datacenter whose
  * provider they use. Providers are named `<component>-<datacenter>-k8s`, which is how a
  * resource's provider reference maps to a datacenter.
@@ -49,18 +73,22 @@ export const REDACTED = "<redacted>";
 export function kubernetesObjects(resources: readonly RecordedResource[], datacenters: readonly string[]): RenderedObject[] {
     const out: { datacenter: string; object: Record<string, unknown>; index: number }[] = [];
     resources.forEach((r, index) => {
-        if (!r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:helm")) {
+        if (!r.type.startsWith("kubernetes:") || isDeployTimeExpansion(r.type)) {
             return;
         }
-        const providerName = r.provider?.split("::")[3]?.split("::")[0] ?? "";
-        const datacenter = datacenters.find((dc) => providerName.endsWith(`-${dc}-k8s`));
-        if (!datacenter) {
-            throw new Error(`${r.type} "${r.name}" uses provider "${providerName || "(default)"}", which belongs to no datacenter`);
-        }
-        out.push({ datacenter, object: redact(toObject(r)), index });
+        out.push({ datacenter: datacenterOf(r, datacenters), object: redact(toObject(r)), index });
     });
     out.sort((a, b) => rank(a.object) - rank(b.object) || a.index - b.index);
     return out.map(({ datacenter, object }) => ({ datacenter, object }));
+}
+
+function datacenterOf(r: RecordedResource, datacenters: readonly string[]): string {
+    const providerName = r.provider?.split("::")[3] ?? "";
+    const datacenter = datacenters.find((dc) => providerName.endsWith(`-${dc}-k8s`));
+    if (!datacenter) {
+        throw new Error(`${r.type} "${r.name}" uses provider "${providerName || "(default)"}", which belongs to no datacenter`);
+    }
+    return datacenter;
 }
 
 /** `kubernetes:core/v1:Service` → `{ apiVersion: "v1", kind: "Service", ...inputs }`. */

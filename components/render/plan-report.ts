@@ -1,5 +1,5 @@
-import type { Plan } from "../plan";
-import type { RenderedObject } from "./manifests";
+import { clientBundle, planRoutes, Plan } from "../plan";
+import type { Expansion, RenderedObject } from "./manifests";
 
 /** A markdown table; cells are escaped so names with pipes cannot break the layout. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -13,7 +13,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** The reviewer's view of a stack: ranges, names, DNS, firewall and what each cluster receives. */
-export function planReport(stack: string, plan: Plan, objects: readonly RenderedObject[]): string {
+export function planReport(stack: string, plan: Plan, objects: readonly RenderedObject[], expansions: readonly Expansion[]): string {
     const s = plan.settings;
     const out: string[] = [];
     out.push(`# Deployment plan: stack \`${stack}\``, "");
@@ -60,14 +60,47 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
         "",
     );
 
-    out.push("## Nodes", "");
+    out.push("## Nodes and certificates", "");
+    const sans = Object.fromEntries(plan.pki.nodes.map((c) => [c.id, c.dnsNames.join(", ")]));
     out.push(
         table(
-            ["node", "datacenter", "rack", "zone", "internal FQDN", "external name"],
-            plan.topology.datacenters.flatMap((d) => d.nodes.map((n) => [n.podName, n.datacenter, n.rack, n.zone, n.fqdn, n.externalName ?? "-"])),
+            ["node", "datacenter", "rack", "zone", "internal FQDN", "external name", "certificate SANs"],
+            plan.topology.datacenters.flatMap((d) =>
+                d.nodes.map((n) => [n.podName, n.datacenter, n.rack, n.zone, n.fqdn, n.externalName ?? "-", sans[n.podName]]),
+            ),
         ),
         "",
+        `Keys: ${plan.pki.key.algorithm === "ECDSA" ? `ECDSA ${plan.pki.key.ecdsaCurve}` : `RSA ${plan.pki.key.rsaBits}`}; ` +
+            `node certificates valid ${plan.pki.nodes[0]?.validityHours ?? "-"} h, CA ${plan.pki.ca.validityHours} h; ` +
+            `client certificates: ${plan.pki.clients.map((c) => c.commonName).join(", ") || "none"} (mutual TLS ${plan.pki.requireClientAuth ? "on" : "off"}).`,
+        "",
     );
+
+    const routes = planRoutes(s, plan.topology);
+    if (routes.length > 0) {
+        out.push(`## Routes (${s.ingress})`, "");
+        out.push(
+            table(
+                ["node", "entry point", "SNI names", "dedicated port", "backend"],
+                routes.map((r) => [r.podName, r.entryPoint, r.sniNames.join(", "), String(r.nodePort), `${r.backend.namespace}/${r.backend.service}:${r.backend.port}`]),
+            ),
+            "",
+            "Host IDs join the SNI names once cass-operator reports them (`status.nodeStatuses`).",
+            "",
+            "## Client endpoints",
+            "",
+        );
+        out.push(
+            table(
+                ["datacenter", "local_dc", "verify server name", "contact points"],
+                plan.topology.datacenters.map((d) => {
+                    const b = clientBundle(d.name, routes);
+                    return [d.name, b.localDataCenter, b.serverName, b.contactPoints.join(", ")];
+                }),
+            ),
+            "",
+        );
+    }
 
     if (plan.firewall.length > 0 && !s.existingClusters) {
         out.push("## Firewall rules (ingress)", "");
@@ -75,6 +108,17 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
             table(
                 ["rule", "action", "priority", "tcp ports", "sources", "targets"],
                 plan.firewall.map((f) => [f.role, f.action, String(f.priority), f.ports.join(", "), f.sourceRanges.join(", "), f.targetTags.join(", ")]),
+            ),
+            "",
+        );
+    }
+
+    if (expansions.length > 0) {
+        out.push("## Expanded at deploy time", "");
+        out.push(
+            table(
+                ["datacenter", "what", "source"],
+                expansions.map((e) => [e.datacenter, e.name, describeExpansion(e)]),
             ),
             "",
         );
@@ -92,4 +136,12 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
         "",
     );
     return out.join("\n");
+}
+
+function describeExpansion(e: Expansion): string {
+    const i = e.inputs as { chart?: string; version?: string; repositoryOpts?: { repo?: string }; file?: string };
+    if (i.chart) {
+        return `Helm chart ${i.chart} ${i.version ?? "(unpinned)"} from ${i.repositoryOpts?.repo ?? "?"}`;
+    }
+    return i.file ? `file ${i.file}` : e.type;
 }

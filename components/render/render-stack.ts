@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseSettings, settingsFromConfigMap } from "../config";
 import { buildPlan, Plan } from "../plan";
-import { kubernetesObjects, RenderedObject } from "./manifests";
+import { deployTimeExpansions, Expansion, kubernetesObjects, RenderedObject } from "./manifests";
 import { RecordedResource, recordingMocks } from "./mocks";
 import { readStackConfig } from "./stack-config";
 
@@ -12,6 +12,8 @@ export interface RenderedStack {
     readonly resources: readonly RecordedResource[];
     /** The Kubernetes objects per datacenter, in apply order, secrets redacted. */
     readonly objects: readonly RenderedObject[];
+    /** Helm charts and YAML files the provider expands at deploy time. */
+    readonly expansions: readonly Expansion[];
 }
 
 /**
@@ -28,8 +30,14 @@ export async function renderStack(opts: { projectDir: string; stack: string; loa
     await Promise.all(Object.values(program).filter(pulumi.Output.isInstance).map(resolve));
     await settle(resources);
     const plan = buildPlan(parseSettings(settingsFromConfigMap(project, config)));
-    const objects = kubernetesObjects(resources, plan.topology.datacenters.map((d) => d.name));
-    return { stack: opts.stack, plan, resources, objects };
+    const dcs = plan.topology.datacenters.map((d) => d.name);
+    return {
+        stack: opts.stack,
+        plan,
+        resources,
+        objects: kubernetesObjects(resources, dcs),
+        expansions: deployTimeExpansions(resources, dcs),
+    };
 }
 
 function resolve(o: pulumi.Output<unknown>): Promise<unknown> {
