@@ -97,6 +97,19 @@ const existingClusterSchema = z
     })
     .strict();
 
+const ingressControllerSchema = z
+    .object({
+        /** The controller (Traefik, Istio gateway, Kong, a Gateway API implementation) already runs in every cluster. */
+        preinstalled: z.boolean().default(false),
+        /** With a preinstalled controller: its entry point's address or host name, which the DNS records point at. */
+        address: z.string().min(1).optional(),
+        /** Namespace of the controller. Defaults per layer (traefik, istio-system, kong, gateway-system). */
+        namespace: label("a namespace", 63).optional(),
+        /** Gateway API: the GatewayClass of the installed implementation. */
+        gatewayClassName: z.string().min(1).default("istio"),
+    })
+    .strict();
+
 const tlsSchema = z
     .object({
         keyAlgorithm: z.enum(KEY_ALGORITHMS).default("ECDSA"),
@@ -125,6 +138,9 @@ export const settingsSchema = z
         clientCidrs: z.array(cidr).default([]),
         allowPublicClients: z.boolean().default(false),
         allowPlaintextNativeTransport: z.boolean().default(false),
+        ingressController: ingressControllerSchema.default({ preinstalled: false, gatewayClassName: "istio" }),
+        maxLoadBalancerAddresses: z.number().int().min(1).default(16),
+        externalDnsZone: z.string().min(1).optional(),
         existingClusters: byDatacenter(existingClusterSchema).optional(),
         controlPlaneAuthorizedCidrs: z.array(cidr).default([]),
         tls: tlsSchema.default({
@@ -232,6 +248,15 @@ export function validateSettings(s: Settings): Problem[] {
     }
     if (s.allowPlaintextNativeTransport && s.tls.requireClientAuth) {
         problems.push(problem("allowPlaintextNativeTransport", `mutual TLS (tls.requireClientAuth) needs client encryption; remove allowPlaintextNativeTransport`));
+    }
+    if (s.ingress !== "none" && s.ingress !== "loadbalancer" && s.ingressController.preinstalled && !s.ingressController.address) {
+        problems.push(problem("ingressController.address", `ingress "${s.ingress}" is declared preinstalled; give its entry point's address or host name so the node records can point at it`));
+    }
+    if (s.ingress === "loadbalancer") {
+        const nodes = s.datacenters.reduce((n, d) => n + d.size, 0);
+        if (nodes > s.maxLoadBalancerAddresses) {
+            problems.push(problem("maxLoadBalancerAddresses", `ingress "loadbalancer" needs one address per node: ${nodes} nodes exceed the budget of ${s.maxLoadBalancerAddresses}; raise maxLoadBalancerAddresses or use an SNI layer (traefik, istio, kong, gateway-api) with one address per datacenter`));
+        }
     }
     s.clientCidrs.forEach((c, i) => {
         const prefix = Number(c.split("/")[1]);
