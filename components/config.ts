@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrProblem } from "./plan/cidr";
 import { sizeForMachine } from "./plan/cassandra-config";
+import { isOpenRange, PUBLIC_PREFIX_LIMIT } from "./checks/exposure";
 import { problem, Problem, throwIfProblems } from "./errors";
 
 /**
@@ -201,9 +202,6 @@ function parseConfigValue(value: string): unknown {
     }
 }
 
-/** Client ranges wider than a /8 expose CQL to a large part of the internet and need `allowPublicClients`. */
-export const PUBLIC_PREFIX_LIMIT = 8;
-
 export const CONFIG_ERROR = "Invalid stack configuration for cassandra-multicluster";
 
 /** GKE clusters get Cloud DNS; existing clusters get stub domains when there is more than one. */
@@ -260,7 +258,7 @@ export function validateSettings(s: Settings): Problem[] {
     }
     s.clientCidrs.forEach((c, i) => {
         const prefix = Number(c.split("/")[1]);
-        if (prefix < PUBLIC_PREFIX_LIMIT && !s.allowPublicClients) {
+        if (isOpenRange(c) && !s.allowPublicClients) {
             const what = prefix === 0 ? "the whole internet" : `${2 ** (32 - prefix)} addresses, a large part of the internet,`;
             problems.push(problem(`clientCidrs[${i}]`, `${c} admits ${what} to port 9042; list your client ranges (/${PUBLIC_PREFIX_LIMIT} or narrower), or set allowPublicClients: true to accept that exposure`));
         }

@@ -11,6 +11,8 @@ import { formatProblems } from "../components/errors";
 import { planReport } from "../components/render/plan-report";
 import { renderStack, RenderedStack } from "../components/render/render-stack";
 import { createValidator, SchemaError } from "../components/render/schema-validator";
+import { asPolicyResources, runRules, Verdict } from "../policies/offline";
+import { rules } from "../policies/rules";
 
 const projectDir = resolve(__dirname, "..");
 
@@ -43,18 +45,30 @@ async function main(): Promise<number> {
         }
     });
 
-    console.log(`[3/4] writing ${outDir}`);
-    writeOutput(outDir, rendered, schemaErrors);
+    console.log(`[3/4] running ${rules.length} policy rules`);
+    const verdicts = runRules(rules, asPolicyResources(rendered.resources, stack, rendered.plan.settings.clusterName));
 
-    console.log(`[4/4] verdicts`);
+    console.log(`[4/4] writing ${outDir}`);
+    writeOutput(outDir, rendered, schemaErrors, verdicts);
+
     for (const e of schemaErrors) {
         console.error(`  schema error: ${e.object}: ${e.path}: ${e.reason}`);
     }
-    console.log(`      schema: ${schemaErrors.length} error(s) in ${rendered.objects.length} objects`);
-    return schemaErrors.length > 0 ? 1 : 0;
+    console.log(`\nschema: ${schemaErrors.length} error(s) in ${rendered.objects.length} objects`);
+    for (const v of verdicts) {
+        console.log(`policy ${v.rule} (${v.enforcementLevel}): ${v.violations.length === 0 ? "pass" : `${v.violations.length} violation(s)`}`);
+        for (const x of v.violations) {
+            console.log(`  - ${x.message}`);
+        }
+    }
+    const blocking = verdicts.filter((v) => v.enforcementLevel === "mandatory" && v.violations.length > 0);
+    if (blocking.length > 0) {
+        console.error(`\nmandatory policy violations: ${blocking.map((v) => v.rule).join(", ")}`);
+    }
+    return schemaErrors.length > 0 || blocking.length > 0 ? 1 : 0;
 }
 
-function writeOutput(outDir: string, r: RenderedStack, schemaErrors: readonly SchemaError[]): void {
+function writeOutput(outDir: string, r: RenderedStack, schemaErrors: readonly SchemaError[], verdicts: readonly Verdict[]): void {
     rmSync(join(outDir, "manifests"), { recursive: true, force: true });
     for (const dc of r.plan.topology.datacenters) {
         const dir = join(outDir, "manifests", dc.name);
@@ -67,15 +81,19 @@ function writeOutput(outDir: string, r: RenderedStack, schemaErrors: readonly Sc
                 writeFileSync(join(dir, file), stringify(o.object));
             });
     }
-    const verdicts = [
+    const summary = [
         "## Schema validation",
         "",
         schemaErrors.length === 0
             ? `All ${r.objects.length} objects are valid against the upstream schemas (unknown fields are errors).`
             : schemaErrors.map((e) => `- ${e.object}: \`${e.path}\`: ${e.reason}`).join("\n"),
         "",
+        "## Policy verdicts",
+        "",
+        ...verdicts.map((v) => `- **${v.rule}** (${v.enforcementLevel}): ${v.violations.length === 0 ? "pass" : v.violations.map((x) => x.message).join("; ")}`),
+        "",
     ];
-    writeFileSync(join(outDir, "plan.md"), `${planReport(r.stack, r.plan, r.objects, r.expansions)}\n${verdicts.join("\n")}`);
+    writeFileSync(join(outDir, "plan.md"), `${planReport(r.stack, r.plan, r.objects, r.expansions)}\n${summary.join("\n")}`);
 }
 
 main().then(

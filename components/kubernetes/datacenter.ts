@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
+import { cassandraTlsProblems } from "../checks/tls-settings";
+import { problem, throwIfProblems } from "../errors";
 import type { IssuedCertificate } from "../pki/node-certificates";
 import { CA_PEM_KEY, datacenterSpec, nodePemKey, secretNames } from "../plan/datacenter-spec";
 import { MANAGEMENT_API_PORT } from "../plan/firewall-plan";
@@ -41,6 +43,12 @@ export class Datacenter extends pulumi.ComponentResource {
     constructor(name: string, args: DatacenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:kubernetes:Datacenter", name, args, opts);
         const dc = args.datacenter;
+        const spec = datacenterSpec(args.settings, dc, args.storageClass, TLS_INIT_IMAGE);
+        // The same check the policy pack runs at preview; only the loudly named setting may turn client TLS off.
+        const insecure = cassandraTlsProblems(spec).filter(
+            (p) => !(args.settings.allowPlaintextNativeTransport && p.startsWith("client_encryption_options")),
+        );
+        throwIfProblems(`Invalid arguments for Datacenter "${name}"`, insecure.map((r) => problem("config.cassandra-yaml", r)));
         const child = { parent: this, provider: args.provider };
         const labels = { "app.kubernetes.io/managed-by": "cassandra-multicluster", "cassandra-multicluster/datacenter": dc.name };
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: dc.namespace, labels } }, child);
@@ -94,7 +102,7 @@ export class Datacenter extends pulumi.ComponentResource {
                 apiVersion: "cassandra.datastax.com/v1beta1",
                 kind: "CassandraDatacenter",
                 metadata: { name: dc.name, namespace: dc.namespace, labels },
-                spec: datacenterSpec(args.settings, dc, args.storageClass, TLS_INIT_IMAGE),
+                spec,
             },
             { ...child, dependsOn: [ns, superuser, tlsSecret, ...args.waitFor] },
         );

@@ -12,6 +12,12 @@ import type { Topology } from "./topology";
  *    translation maps each node's address to it.
  */
 
+/**
+ * Marks an ingress object that serves one node on its dedicated port; the port identifies the
+ * node, so it may accept any SNI (or none). The policy pack exempts only objects carrying it.
+ */
+export const DEDICATED_PORT_ANNOTATION = "cassandra-multicluster/dedicated-node-port";
+
 /** The shared SNI port of every entry point. */
 export const SNI_PORT = 9042;
 /** Per-node ports start here, in the order of the datacenter's nodes. */

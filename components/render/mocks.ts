@@ -5,6 +5,8 @@ export interface RecordedResource {
     readonly type: string;
     readonly name: string;
     readonly inputs: Record<string, unknown>;
+    /** The state the mock returned: inputs plus the outputs a cloud would compute. */
+    readonly outputs: Record<string, unknown>;
     readonly provider?: string;
 }
 
@@ -18,8 +20,8 @@ export function recordingMocks(): { mocks: pulumi.runtime.Mocks; resources: Reco
     let nextAddress = 0;
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
-            resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
             const state: Record<string, unknown> = { ...args.inputs, ...computedOutputs(args, () => ++nextAddress) };
+            resources.push({ type: args.type, name: args.name, inputs: args.inputs, outputs: state, provider: args.provider });
             return { id: `${args.type}::${args.name}-id`, state };
         },
         call(args) {

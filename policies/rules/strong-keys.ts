@@ -1,0 +1,93 @@
+import { PolicyResourceLike, Rule, setting, Violation } from "../resource";
+
+const KEY = "tls:index/privateKey:PrivateKey";
+const SELF_SIGNED = "tls:index/selfSignedCert:SelfSignedCert";
+const LOCALLY_SIGNED = "tls:index/locallySignedCert:LocallySignedCert";
+const CSR = "tls:index/certRequest:CertRequest";
+const CA_COMPONENT = "cassandra-multicluster:pki:CertificateAuthority";
+
+/** Curves and sizes below these are breakable or deprecated (NIST SP 800-57). */
+const STRONG_CURVES = ["P256", "P384", "P521"];
+const MIN_RSA_BITS = 2048;
+const MIN_CA_RSA_BITS = 3072;
+/** The provider's defaults when a key leaves these unset. */
+const DEFAULT_RSA_BITS = 2048;
+const DEFAULT_CURVE = "P224";
+
+/**
+ * Keys are strong, CAs are CAs, and server certificates name what they serve and expire in
+ * time. Which key belongs to a CA and which request belongs to a certificate is read from the
+ * resources' property dependencies (present at preview; the offline plan derives them from values).
+ */
+export const strongKeys: Rule = {
+    name: "strong-keys",
+    description: "tls.PrivateKey is RSA >= 2048 (3072 for CAs) or ECDSA >= P-256; CA certificates are CA certificates; node certificates carry SANs and a validity within the configured maximum.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps: "Use the CertificateAuthority/NodeCertificates components (ECDSA P-256 by default, RSA 3072/4096 by tls.keyAlgorithm) or match their settings.",
+    configSchema: {
+        properties: {
+            maxCertificateValidityHours: { type: "integer", default: 8760, description: "Longest validity accepted for certificates signed by a CA." },
+        },
+    },
+    check(resources, config) {
+        const maxHours = setting<number>(strongKeys, config, "maxCertificateValidityHours");
+        const caKeys = new Set(
+            resources
+                .filter((r) => r.type === SELF_SIGNED && r.props.isCaCertificate === true)
+                .flatMap((r) => deps(r, "privateKeyPem"))
+                .filter((k) => k.type === KEY)
+                .map((k) => k.urn),
+        );
+        const violations: Violation[] = [];
+        for (const r of resources) {
+            const add = (message: string) => violations.push({ message: `${r.type.split(":").pop()} ${r.name}: ${message}`, urn: r.urn });
+            if (r.type === KEY) {
+                keyProblems(r, caKeys.has(r.urn) || r.parent?.type === CA_COMPONENT).forEach(add);
+            } else if (r.type === SELF_SIGNED && r.props.isCaCertificate === true) {
+                const uses: string[] = r.props.allowedUses ?? [];
+                if (!uses.includes("cert_signing")) {
+                    add(`CA certificate allowedUses ${JSON.stringify(uses)} lack "cert_signing"`);
+                }
+            } else if (r.type === LOCALLY_SIGNED) {
+                for (const ca of deps(r, "caCertPem").filter((d) => d.type === SELF_SIGNED || d.type === LOCALLY_SIGNED)) {
+                    if (ca.props.isCaCertificate !== true) {
+                        add(`signed by ${ca.name}, which is not a CA certificate (isCaCertificate is not true)`);
+                    }
+                }
+                const hours = r.props.validityPeriodHours;
+                if (typeof hours === "number" && hours > maxHours) {
+                    add(`validity ${hours} h exceeds the maximum of ${maxHours} h (policy setting maxCertificateValidityHours)`);
+                }
+                const uses: string[] = r.props.allowedUses ?? [];
+                if (uses.includes("server_auth")) {
+                    for (const csr of deps(r, "certRequestPem").filter((d) => d.type === CSR)) {
+                        const sans = [...(csr.props.dnsNames ?? []), ...(csr.props.ipAddresses ?? [])];
+                        if (sans.length === 0) {
+                            add(`server certificate from request ${csr.name} has no subject alternative names; clients verify the names they connect to`);
+                        }
+                    }
+                }
+            }
+        }
+        return violations;
+    },
+};
+
+function keyProblems(r: PolicyResourceLike, isCa: boolean): string[] {
+    const p = r.props;
+    if (p.algorithm === "RSA") {
+        const bits = p.rsaBits ?? DEFAULT_RSA_BITS;
+        const min = isCa ? MIN_CA_RSA_BITS : MIN_RSA_BITS;
+        return bits < min ? [`RSA ${bits} bits is below the ${min} required${isCa ? " for a CA key" : ""}`] : [];
+    }
+    if (p.algorithm === "ECDSA") {
+        const curve = p.ecdsaCurve ?? DEFAULT_CURVE;
+        return STRONG_CURVES.includes(curve) ? [] : [`ECDSA curve ${curve} is weaker than P-256; use P256 or P384`];
+    }
+    return [];
+}
+
+function deps(r: PolicyResourceLike, prop: string): readonly PolicyResourceLike[] {
+    return r.propertyDependencies?.[prop] ?? [];
+}
