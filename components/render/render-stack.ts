@@ -21,8 +21,22 @@ export interface RenderedStack {
  * no CLI. `load` imports the program (`index.ts`); it runs after config and mocks are in place.
  * Throws the program's own error (e.g. a config error) when it fails.
  */
-export async function renderStack(opts: { projectDir: string; stack: string; load: () => Promise<unknown> }): Promise<RenderedStack> {
-    const { project, config } = readStackConfig(opts.projectDir, opts.stack);
+export async function renderStack(opts: {
+    projectDir: string;
+    stack: string;
+    load: () => Promise<unknown>;
+    /** Settings to replace in the stack's config (unqualified keys), e.g. to render one stack per ingress layer. */
+    overrides?: Readonly<Record<string, unknown>>;
+}): Promise<RenderedStack> {
+    const { project, config: stackConfig } = readStackConfig(opts.projectDir, opts.stack);
+    const config = { ...stackConfig };
+    for (const [key, value] of Object.entries(opts.overrides ?? {})) {
+        if (value === undefined) {
+            delete config[`${project}:${key}`];
+        } else {
+            config[`${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
     const { mocks, resources } = recordingMocks();
     pulumi.runtime.setAllConfig(config);
     await pulumi.runtime.setMocks(mocks, project, opts.stack, false);

@@ -32,6 +32,9 @@ export const strongKeys: Rule = {
     },
     check(resources, config) {
         const maxHours = setting<number>(strongKeys, config, "maxCertificateValidityHours");
+        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        // Dependencies are read through the stack's own list, which holds every resource's final props.
+        const deps = (r: PolicyResourceLike, prop: string) => (r.propertyDependencies?.[prop] ?? []).map((d) => byUrn.get(d.urn) ?? d);
         const caKeys = new Set(
             resources
                 .filter((r) => r.type === SELF_SIGNED && r.props.isCaCertificate === true)
@@ -86,8 +89,4 @@ function keyProblems(r: PolicyResourceLike, isCa: boolean): string[] {
         return STRONG_CURVES.includes(curve) ? [] : [`ECDSA curve ${curve} is weaker than P-256; use P256 or P384`];
     }
     return [];
-}
-
-function deps(r: PolicyResourceLike, prop: string): readonly PolicyResourceLike[] {
-    return r.propertyDependencies?.[prop] ?? [];
 }

@@ -1,0 +1,241 @@
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { encryptionOptions } from "../../../components/plan/cassandra-config";
+import { alive, waitFor } from "./exec";
+import { progress } from "./log";
+import { NS } from "./netns";
+import { PID_DIR, RUN_DIR } from "./paths";
+import type { IssuedCert } from "./pki";
+import { keystorePem } from "./pki";
+import type { PlacedNode } from "./topology";
+
+/**
+ * One real Apache Cassandra node: `org.apache.cassandra.service.CassandraDaemon` from the
+ * Maven classpath, in the cluster namespace on its pod address, with a generated
+ * cassandra.yaml whose TLS sections are exactly what `encryptionOptions` renders for the
+ * CassandraDatacenter (only the file paths differ).
+ */
+
+/** From conf/jvm17-server.options of Apache Cassandra 5.0: JDK 17 closes these internals by default. */
+const JDK17_OPTIONS = [
+    "-Djdk.attach.allowAttachSelf=true",
+    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+    "--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED",
+    "--add-exports=java.sql/java.sql=ALL-UNNAMED",
+    "--add-exports=java.base/java.lang.ref=ALL-UNNAMED",
+    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+    "--add-exports=jdk.attach/sun.tools.attach=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.module=ALL-UNNAMED",
+    "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED",
+    "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED",
+    "--add-opens=java.base/jdk.internal.math=ALL-UNNAMED",
+    "--add-opens=java.base/jdk.internal.module=ALL-UNNAMED",
+    "--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED",
+    "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dio.netty.allocator.useCacheForAllThreads=true",
+    "-Dio.netty.allocator.maxOrder=11",
+];
+
+/** Small heaps: five JVMs (four nodes and a restart) must fit two cores and a few GiB. */
+const JVM_SIZING = ["-Xms384m", "-Xmx384m", "-Xss256k", "-XX:+UseG1GC", "-XX:MaxDirectMemorySize=256m", "-XX:+ExitOnOutOfMemoryError"];
+
+/** A fresh test cluster: no token streaming to wait for, no gossip settling delay. */
+const FAST_START = [
+    "-Dcassandra.skip_wait_for_gossip_to_settle=0",
+    "-Dcassandra.ring_delay_ms=1000",
+    "-Dcassandra.superuser_setup_delay_ms=0",
+    "-Djava.net.preferIPv4Stack=true",
+];
+
+export interface NodeConfig {
+    readonly node: PlacedNode;
+    readonly clusterName: string;
+    readonly seeds: readonly string[];
+    readonly lib: string;
+    readonly requireClientAuth: boolean;
+}
+
+export function nodeDir(podName: string): string {
+    return join(RUN_DIR, "nodes", podName);
+}
+
+function pidFile(podName: string): string {
+    return join(PID_DIR, `${podName}.pid`);
+}
+
+export function logFile(podName: string): string {
+    return join(nodeDir(podName), "system.log");
+}
+
+/** cassandra.yaml for the node; TLS from `encryptionOptions`, everything else sized for a laptop. */
+export function cassandraYaml(c: NodeConfig): Record<string, unknown> {
+    const dir = nodeDir(c.node.podName);
+    const tls = encryptionOptions(
+        { keystore: join(dir, "tls", "node.pem"), truststore: join(dir, "tls", "ca.pem") },
+        { requireClientAuth: c.requireClientAuth },
+    );
+    return {
+        cluster_name: c.clusterName,
+        num_tokens: 4,
+        partitioner: "org.apache.cassandra.dht.Murmur3Partitioner",
+        endpoint_snitch: "GossipingPropertyFileSnitch",
+        seed_provider: [{ class_name: "org.apache.cassandra.locator.SimpleSeedProvider", parameters: [{ seeds: c.seeds.join(",") }] }],
+        listen_address: c.node.ip,
+        rpc_address: c.node.ip,
+        storage_port: 7000,
+        native_transport_port: 9042,
+        // Every node of a fresh test cluster owns its random tokens at once; nothing to stream.
+        auto_bootstrap: false,
+        data_file_directories: [join(dir, "data")],
+        commitlog_directory: join(dir, "commitlog"),
+        saved_caches_directory: join(dir, "saved_caches"),
+        hints_directory: join(dir, "hints"),
+        cdc_raw_directory: join(dir, "cdc_raw"),
+        commitlog_sync: "periodic",
+        commitlog_sync_period: "10000ms",
+        concurrent_reads: 4,
+        concurrent_writes: 4,
+        concurrent_counter_writes: 2,
+        concurrent_compactors: 1,
+        memtable_heap_space: "32MiB",
+        memtable_offheap_space: "32MiB",
+        key_cache_size: "8MiB",
+        ...tls,
+    };
+}
+
+/** Writes the node's conf directory (yaml, rack/dc, logback) and its PEM files. */
+export function writeNodeConfig(c: NodeConfig, cert: IssuedCert, caPem: string): void {
+    const dir = nodeDir(c.node.podName);
+    for (const sub of ["conf", "tls", "data", "commitlog", "saved_caches", "hints", "cdc_raw"]) {
+        mkdirSync(join(dir, sub), { recursive: true });
+    }
+    writeFileSync(join(dir, "tls", "node.pem"), keystorePem(cert), { mode: 0o600 });
+    writeFileSync(join(dir, "tls", "ca.pem"), caPem);
+    writeFileSync(join(dir, "conf", "cassandra.yaml"), stringify(cassandraYaml(c)));
+    writeFileSync(join(dir, "conf", "cassandra-rackdc.properties"), `dc=${c.node.datacenter}\nrack=${c.node.rack}\n`);
+    writeFileSync(
+        join(dir, "conf", "logback.xml"),
+        `<configuration>
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="STDOUT"/></root>
+</configuration>
+`,
+    );
+}
+
+export function nodePid(podName: string): number | undefined {
+    const f = pidFile(podName);
+    if (!existsSync(f)) {
+        return undefined;
+    }
+    const pid = Number(readFileSync(f, "utf8"));
+    return alive(pid) ? pid : undefined;
+}
+
+/** Starts the JVM (detached, so a restart from a test process outlives it) and returns its pid. */
+export function startNode(c: NodeConfig): number {
+    const dir = nodeDir(c.node.podName);
+    const conf = join(dir, "conf");
+    mkdirSync(PID_DIR, { recursive: true });
+    const out = openSync(logFile(c.node.podName), "a");
+    const args = [
+        "netns",
+        "exec",
+        NS.cluster,
+        "java",
+        ...JVM_SIZING,
+        ...JDK17_OPTIONS,
+        ...FAST_START,
+        `-Dcassandra.config=file://${join(conf, "cassandra.yaml")}`,
+        `-Dlogback.configurationFile=file://${join(conf, "logback.xml")}`,
+        `-Dcassandra.logdir=${dir}`,
+        `-Dcassandra.storagedir=${dir}`,
+        "-Dcassandra-foreground=yes",
+        "-cp",
+        `${conf}:${c.lib}/*`,
+        "org.apache.cassandra.service.CassandraDaemon",
+    ];
+    // ip-netns-exec execs java in place, so this pid is the JVM's.
+    const child = spawn("ip", args, { stdio: ["ignore", out, out], detached: true });
+    closeSync(out);
+    if (child.pid === undefined) {
+        throw new Error(`could not start ${c.node.podName}`);
+    }
+    child.unref();
+    writeFileSync(pidFile(c.node.podName), String(child.pid));
+    return child.pid;
+}
+
+function logTail(podName: string, lines = 30): string {
+    const f = logFile(podName);
+    return existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-lines).join("\n") : "(no log)";
+}
+
+/** Waits for "Startup complete" written after `fromOffset` of the log; fails fast if the JVM exits. */
+export async function waitUntilStarted(podName: string, pid: number, fromOffset: number, timeoutMs = 150_000): Promise<void> {
+    await waitFor(
+        `${podName} to start`,
+        () => {
+            const log = readFileSync(logFile(podName), "utf8").slice(fromOffset);
+            if (log.includes("Startup complete")) {
+                return true;
+            }
+            if (!alive(pid)) {
+                throw new Error(`${podName} exited during startup:\n${logTail(podName)}`);
+            }
+            return false;
+        },
+        timeoutMs,
+        500,
+    ).catch((err: Error) => {
+        throw new Error(`${err.message}\n--- ${logFile(podName)} (tail) ---\n${logTail(podName)}`);
+    });
+}
+
+export function logSize(podName: string): number {
+    const f = logFile(podName);
+    return existsSync(f) ? statSync(f).size : 0;
+}
+
+export async function startAndWait(c: NodeConfig): Promise<number> {
+    const t0 = Date.now();
+    const offset = logSize(c.node.podName);
+    const pid = startNode(c);
+    await waitUntilStarted(c.node.podName, pid, offset);
+    progress(`${c.node.podName} (${c.node.datacenter}/${c.node.rack}) up on ${c.node.ip} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    return pid;
+}
+
+/** SIGKILL: a crash, not a drain; the commit log replays on restart. */
+export async function killNode(podName: string): Promise<void> {
+    const pid = nodePid(podName);
+    if (pid === undefined) {
+        return;
+    }
+    process.kill(pid, "SIGKILL");
+    await waitFor(`${podName} (pid ${pid}) to exit`, () => !alive(pid), 15_000, 100);
+    rmSync(pidFile(podName), { force: true });
+}
+
+/** Rewrites cassandra.yaml (e.g. to switch client auth) and restarts the node on its existing data. */
+export async function restartNode(c: NodeConfig): Promise<number> {
+    await killNode(c.node.podName);
+    writeFileSync(join(nodeDir(c.node.podName), "conf", "cassandra.yaml"), stringify(cassandraYaml(c)));
+    return startAndWait(c);
+}

@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RenderedStack } from "../../components/render/render-stack";
+import { runRules } from "../../policies/offline";
+import { toStackPolicy } from "../../policies/pack";
+import type { PolicyResourceLike } from "../../policies/resource";
+import { rules } from "../../policies/rules";
+import { LOCAL_OVERRIDES, policyResources, render } from "../helpers/render";
+
+let dev: RenderedStack;
+let local: RenderedStack;
+
+beforeAll(async () => {
+    dev = await render("dev");
+    local = await render("dev", LOCAL_OVERRIDES);
+}, 60_000);
+
+describe("the pack on our own stacks", () => {
+    it("passes every rule on the dev stack", () => {
+        const verdicts = runRules(rules, policyResources(dev));
+        expect(verdicts.map((v) => v.rule)).toEqual(rules.map((r) => r.name));
+        expect(verdicts.flatMap((v) => v.violations)).toEqual([]);
+    });
+
+    it("passes every rule on an existingClusters stack", () => {
+        expect(local.resources.some((r) => r.type.startsWith("gcp:"))).toBe(false);
+        expect(runRules(rules, policyResources(local)).flatMap((v) => v.violations)).toEqual([]);
+    });
+
+    it("links certificates to their keys, requests and CA the way the CLI's property dependencies do", () => {
+        const resources = policyResources(dev);
+        const nodeCert = resources.find((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert") as PolicyResourceLike;
+        expect(nodeCert.propertyDependencies?.caCertPem?.map((d) => d.type)).toEqual(["tls:index/selfSignedCert:SelfSignedCert"]);
+        expect(nodeCert.propertyDependencies?.certRequestPem?.map((d) => d.type)).toEqual(["tls:index/certRequest:CertRequest"]);
+        const superuser = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.props.metadata.name === "cassandra-superuser") as PolicyResourceLike;
+        expect(superuser.propertyDependencies?.stringData?.map((d) => d.type)).toEqual(["random:index/randomPassword:RandomPassword"]);
+    });
+});
+
+describe("the pack through @pulumi/policy's stack-policy interface", () => {
+    it("reports through reportViolation with the rule's metadata", () => {
+        const resources = policyResources(dev).map((r) =>
+            r.type === "gcp:compute/subnetwork:Subnetwork" && r.name.endsWith("-dc2") ? { ...r, props: { ...r.props, ipCidrRange: "10.0.32.0/25" } } : r,
+        );
+        const policy = toStackPolicy(rules[0]);
+        expect(policy).toMatchObject({ name: "no-overlapping-ranges", enforcementLevel: "mandatory" });
+        const reported: { message: string; urn?: string }[] = [];
+        const args = { resources, getConfig: () => ({}) } as unknown as Parameters<NonNullable<typeof policy.validateStack>>[0];
+        void policy.validateStack?.(args, (message, urn) => reported.push({ message, urn }));
+        expect(reported).toHaveLength(1);
+        expect(reported[0].message).toContain("Subnetwork cassandra-multicluster-network-dc1 primary 10.0.32.0/25 overlaps Subnetwork cassandra-multicluster-network-dc2 primary 10.0.32.0/25");
+        expect(reported[0].urn).toMatch(/Subnetwork::cassandra-multicluster-network-dc2$/);
+    });
+});
