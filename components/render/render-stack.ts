@@ -24,11 +24,13 @@ export interface RenderedStack {
 export async function renderStack(opts: {
     projectDir: string;
     stack: string;
+    /** Read the stack's config from this file instead of `Pulumi.<stack>.yaml` in the project. */
+    stackFile?: string;
     load: () => Promise<unknown>;
     /** Settings to replace in the stack's config (unqualified keys), e.g. to render one stack per ingress layer. */
     overrides?: Readonly<Record<string, unknown>>;
 }): Promise<RenderedStack> {
-    const { project, config: stackConfig } = readStackConfig(opts.projectDir, opts.stack);
+    const { project, config: stackConfig } = readStackConfig(opts.projectDir, opts.stack, opts.stackFile);
     const config = { ...stackConfig };
     for (const [key, value] of Object.entries(opts.overrides ?? {})) {
         if (value === undefined) {
@@ -40,9 +42,15 @@ export async function renderStack(opts: {
     const { mocks, resources } = recordingMocks();
     pulumi.runtime.setAllConfig(config);
     await pulumi.runtime.setMocks(mocks, project, opts.stack, false);
-    const program = (await opts.load()) as Record<string, unknown>;
-    await Promise.all(Object.values(program).filter(pulumi.Output.isInstance).map(resolve));
-    await settle(resources);
+    try {
+        const program = (await opts.load()) as Record<string, unknown>;
+        await Promise.all(Object.values(program).filter(pulumi.Output.isInstance).map(resolve));
+        await settle(resources);
+    } finally {
+        // Drain every registration still in flight, even after a failure, so none of them
+        // reaches the mock runtime of a later render in the same process.
+        await pulumi.runtime.disconnect();
+    }
     const plan = buildPlan(parseSettings(settingsFromConfigMap(project, config)));
     const dcs = plan.topology.datacenters.map((d) => d.name);
     return {

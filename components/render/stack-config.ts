@@ -7,15 +7,15 @@ import { parse } from "yaml";
  * over the defaults declared in `Pulumi.yaml`, every value as a string (structured values as
  * JSON), keys qualified as `<namespace>:<key>`.
  */
-export function readStackConfig(projectDir: string, stack: string): { project: string; config: Record<string, string> } {
+export function readStackConfig(projectDir: string, stack: string, stackFile?: string): { project: string; config: Record<string, string> } {
     const projectFile = parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as {
         name: string;
         config?: Record<string, { default?: unknown } | unknown>;
     };
-    const stackPath = join(projectDir, `Pulumi.${stack}.yaml`);
-    let stackFile: { config?: Record<string, unknown> };
+    const stackPath = stackFile ?? join(projectDir, `Pulumi.${stack}.yaml`);
+    let stackDoc: { config?: Record<string, unknown> };
     try {
-        stackFile = (parse(readFileSync(stackPath, "utf8")) ?? {}) as typeof stackFile;
+        stackDoc = (parse(readFileSync(stackPath, "utf8")) ?? {}) as typeof stackDoc;
     } catch (err) {
         throw new Error(`cannot read stack "${stack}": ${stackPath}: ${(err as Error).message}`);
     }
@@ -26,7 +26,7 @@ export function readStackConfig(projectDir: string, stack: string): { project: s
             config[qualify(projectFile.name, key)] = asConfigString((decl as { default: unknown }).default);
         }
     }
-    for (const [key, value] of Object.entries(stackFile.config ?? {})) {
+    for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
         if (value !== null && typeof value === "object" && "secure" in value) {
             // Encrypted values need the stack's secrets provider; the offline plan never sees them.
             continue;

@@ -1,0 +1,164 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { throwIfProblems } from "../../errors";
+import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
+import { ISTIO } from "../../versions";
+import { NodeServices } from "../node-services";
+import {
+    allSniNames,
+    controllerService,
+    ingressLabels,
+    IngressLayerArgs,
+    loadBalancerAddress,
+    nodePortName,
+    SNI_PORT_NAME,
+    validateIngressArgs,
+} from "./types";
+
+/** Helm release of the installed ingress gateway; the chart labels its pods `istio: ingressgateway`. */
+export const ISTIO_GATEWAY_RELEASE = "istio-ingressgateway";
+/** The pod labels the Gateway selects: the gateway chart's, and the classic ingress gateway's. */
+export const ISTIO_GATEWAY_SELECTOR: Readonly<Record<string, string>> = { istio: "ingressgateway" };
+/** Istio's service domain suffix (istiod `--domain`); Istio uses it whatever the cluster's DNS domain is. */
+export const ISTIO_MESH_DOMAIN = "cluster.local";
+
+/**
+ * `ingress: istio`. Installs Istio (`base`, `istiod` and the `gateway` chart, pinned, unless
+ * preinstalled) and routes in the Cassandra namespace:
+ *  - Gateway: a `TLS` server on 9042 in `PASSTHROUGH` mode for all SNI names, and one `TCP`
+ *    server per dedicated node port. TCP, not TLS, because a client on a dedicated port may send
+ *    no SNI: an Envoy TLS filter chain is chosen by SNI (and a VirtualService `tls` route must
+ *    list `sniHosts`), while a TCP server is chosen by port alone and forwards the client's TLS
+ *    bytes untouched, which is exactly passthrough. Its `hosts` name the datacenter's entry point.
+ *  - VirtualService: `tls` routes matching port 9042 and each node's `sniHosts`, `tcp` routes
+ *    matching each dedicated port, all to the node's own Service.
+ *  - DestinationRule `tls.mode: DISABLE` for the namespace's Services: the gateway must not wrap
+ *    the client's TLS in Istio mTLS, which the nodes cannot terminate.
+ *  - PeerAuthentication `DISABLE` in the Cassandra namespace only (not mesh-wide): Cassandra
+ *    speaks TLS itself, and gossip from the other clusters' pods (not in this mesh) must not be
+ *    refused by STRICT mesh mTLS.
+ * A preinstalled gateway must carry the label `istio: ingressgateway` and expose 9042 and every
+ * dedicated port on its Service.
+ */
+export class Istio extends pulumi.ComponentResource {
+    /** The entry point's IP or host name: the gateway Service's load balancer, or `controller.address`. */
+    public readonly address: pulumi.Output<string>;
+
+    constructor(name: string, args: IngressLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cassandra-multicluster:ingress:Istio", name, args, opts);
+        throwIfProblems(`Invalid arguments for Istio "${name}"`, validateIngressArgs(args, { sni: true }));
+        const child = { parent: this, provider: args.provider };
+        const labels = ingressLabels(args.datacenter);
+        const backends = new NodeServices(
+            `${name}-backends`,
+            { provider: args.provider, namespace: args.namespace, routes: args.routes, labels },
+            { parent: this },
+        );
+        const waitFor: pulumi.Resource[] = [backends];
+        if (args.controller.preinstalled) {
+            this.address = pulumi.output(args.controller.address as string);
+        } else {
+            const namespace = args.controller.namespace ?? "istio-system";
+            const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: namespace, labels } }, child);
+            const chart = (role: string, chartName: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
+                new k8s.helm.v4.Chart(
+                    `${name}-${role}`,
+                    {
+                        name: role === "gateway" ? ISTIO_GATEWAY_RELEASE : `istio-${role}`,
+                        chart: chartName,
+                        version: ISTIO.chartVersion,
+                        repositoryOpts: { repo: ISTIO.repo },
+                        namespace,
+                        values,
+                    },
+                    { ...child, dependsOn },
+                );
+            const base = chart("base", "base", { defaultRevision: "default" }, [ns]);
+            const istiod = chart("istiod", "istiod", {}, [base]);
+            const gateway = chart("gateway", "gateway", istioGatewayValues(), [istiod]);
+            const svc = controllerService(
+                `${name}-service`,
+                args,
+                { serviceName: "istio-cassandra", namespace, selector: ISTIO_GATEWAY_SELECTOR },
+                { ...child, dependsOn: [ns] },
+            );
+            this.address = loadBalancerAddress(svc);
+            // base installs the networking and security CRDs; the gateway must run to accept routes.
+            waitFor.push(base, gateway);
+        }
+        const inNs = { ...child, dependsOn: waitFor };
+        new k8s.apiextensions.CustomResource(`${name}-gateway`, istioGateway(args, labels), inNs);
+        new k8s.apiextensions.CustomResource(`${name}-routes`, istioVirtualService(args, labels), inNs);
+        new k8s.apiextensions.CustomResource(
+            `${name}-no-mesh-tls`,
+            {
+                apiVersion: "networking.istio.io/v1",
+                kind: "DestinationRule",
+                metadata: { name: "cassandra-nodes-own-tls", namespace: args.namespace, labels },
+                spec: { host: `*.${args.namespace}.svc.${ISTIO_MESH_DOMAIN}`, trafficPolicy: { tls: { mode: "DISABLE" } } },
+            },
+            inNs,
+        );
+        new k8s.apiextensions.CustomResource(
+            `${name}-peer-authentication`,
+            {
+                apiVersion: "security.istio.io/v1",
+                kind: "PeerAuthentication",
+                metadata: { name: "cassandra-own-tls", namespace: args.namespace, labels },
+                spec: { mtls: { mode: "DISABLE" } },
+            },
+            inNs,
+        );
+        this.registerOutputs({ address: this.address });
+    }
+}
+
+/** Gateway chart values: no Service of its own (ours is the only public entry). */
+export function istioGatewayValues(): Record<string, unknown> {
+    return { service: { type: "None" } };
+}
+
+/** The Gateway object's name in the Cassandra namespace. */
+export const ISTIO_GATEWAY_NAME = "cassandra";
+
+function istioGateway(args: IngressLayerArgs, labels: Record<string, string>) {
+    return {
+        apiVersion: "networking.istio.io/v1",
+        kind: "Gateway",
+        metadata: { name: ISTIO_GATEWAY_NAME, namespace: args.namespace, labels },
+        spec: {
+            selector: { ...ISTIO_GATEWAY_SELECTOR },
+            servers: [
+                {
+                    port: { number: SNI_PORT, name: SNI_PORT_NAME, protocol: "TLS" },
+                    hosts: allSniNames(args.routes),
+                    tls: { mode: "PASSTHROUGH" },
+                },
+                ...args.routes.map((r) => ({
+                    port: { number: r.nodePort, name: nodePortName(r.nodePort), protocol: "TCP" },
+                    hosts: [r.entryPoint],
+                })),
+            ],
+        },
+    };
+}
+
+/** The node's Service as Istio names it. */
+export function istioDestination(r: NodeRoute): string {
+    return `${r.backend.service}.${r.backend.namespace}.svc.${ISTIO_MESH_DOMAIN}`;
+}
+
+function istioVirtualService(args: IngressLayerArgs, labels: Record<string, string>) {
+    const destination = (r: NodeRoute) => [{ destination: { host: istioDestination(r), port: { number: BACKEND_PORT } } }];
+    return {
+        apiVersion: "networking.istio.io/v1",
+        kind: "VirtualService",
+        metadata: { name: "cassandra-nodes", namespace: args.namespace, labels },
+        spec: {
+            hosts: [...new Set([...allSniNames(args.routes), ...args.routes.map((r) => r.entryPoint)])],
+            gateways: [ISTIO_GATEWAY_NAME],
+            tls: args.routes.map((r) => ({ match: [{ port: SNI_PORT, sniHosts: [...r.sniNames] }], route: destination(r) })),
+            tcp: args.routes.map((r) => ({ match: [{ port: r.nodePort }], route: destination(r) })),
+        },
+    };
+}
