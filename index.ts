@@ -12,5 +12,7 @@ const cassandra = new CassandraMultiCluster(pulumi.getProject(), {
     gcpProject: new pulumi.Config("gcp").get("project"),
 });
 
-/** Per datacenter: cluster name, endpoint, namespace, DNS domain and ranges. */
+/** Per datacenter: cluster, endpoint, namespace, DNS domain, ranges, seeds and the superuser Secret's name. */
 export const datacenters = cassandra.datacenters;
+/** The cluster CA certificate (public): what clients trust. */
+export const caCertificate = cassandra.caCertPem;

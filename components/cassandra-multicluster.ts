@@ -10,7 +10,7 @@ import { Datacenter } from "./kubernetes/datacenter";
 import { DnsStubs } from "./kubernetes/dns-stubs";
 import { CertificateAuthority } from "./pki/certificate-authority";
 import { NodeCertificates } from "./pki/node-certificates";
-import { buildPlan, DatacenterRanges, nodeTag, Plan } from "./plan";
+import { buildPlan, DatacenterRanges, nodeTag, Plan, secretNames } from "./plan";
 
 /** CassandraMultiClusterArgs are the stack settings (see the README's config reference) plus the GCP project. */
 export interface CassandraMultiClusterArgs extends SettingsInput {
@@ -26,6 +26,13 @@ export interface DatacenterOutput {
     readonly namespace: string;
     readonly dnsDomain: string;
     readonly ranges: DatacenterRanges;
+    /** Name of the CassandraDatacenter object. */
+    readonly cassandraDatacenter: string;
+    /** This datacenter's seed service FQDN, and the other datacenters' seeds it joins through. */
+    readonly seedService: string;
+    readonly additionalSeeds: readonly string[];
+    /** Name of the Secret holding the superuser's name and password (the same in every cluster). */
+    readonly superuserSecret: string;
 }
 
 /**
@@ -122,6 +129,10 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                         namespace: dc.namespace,
                         dnsDomain: dc.clusterDomain,
                         ranges: ranges[dc.name],
+                        cassandraDatacenter: dc.name,
+                        seedService: dc.seedFqdn,
+                        additionalSeeds: dc.additionalSeeds,
+                        superuserSecret: secretNames(settings.clusterName, dc.name).superuser,
                     })),
                 ]),
             ),

@@ -76,7 +76,7 @@ export function kubernetesObjects(resources: readonly RecordedResource[], datace
         if (!r.type.startsWith("kubernetes:") || isDeployTimeExpansion(r.type)) {
             return;
         }
-        out.push({ datacenter: datacenterOf(r, datacenters), object: redact(toObject(r)), index });
+        out.push({ datacenter: datacenterOf(r, datacenters), object: redact(toObject(r), r.secretPaths), index });
     });
     out.sort((a, b) => rank(a.object) - rank(b.object) || a.index - b.index);
     return out.map(({ datacenter, object }) => ({ datacenter, object }));
@@ -104,16 +104,23 @@ function rank(o: Record<string, unknown>): number {
     return i === -1 ? APPLY_ORDER.length : i;
 }
 
-/** Secrets keep their keys, so reviewers see what is stored, but never their values. */
-function redact(o: Record<string, unknown>): Record<string, unknown> {
-    if (o.kind !== "Secret") {
-        return o;
-    }
-    const out = { ...o };
-    for (const field of ["data", "stringData"]) {
-        const values = o[field] as Record<string, unknown> | undefined;
-        if (values) {
-            out[field] = Object.fromEntries(Object.keys(values).map((k) => [k, REDACTED]));
+/**
+ * Every value the program marked secret, and every value of a Secret, is replaced; maps keep
+ * their keys so reviewers still see what is stored.
+ */
+function redact(o: Record<string, unknown>, secretPaths: readonly string[]): Record<string, unknown> {
+    const paths = [...secretPaths, ...(o.kind === "Secret" ? ["data", "stringData"] : [])];
+    const out = structuredClone(o);
+    for (const path of paths) {
+        const keys = path.match(/[^.[\]]+/g) ?? [];
+        let parent: Record<string, unknown> | undefined = out;
+        for (const k of keys.slice(0, -1)) {
+            parent = parent?.[k] as Record<string, unknown> | undefined;
+        }
+        const last = keys[keys.length - 1];
+        if (parent && last !== undefined && parent[last] !== undefined) {
+            const value = parent[last];
+            parent[last] = value !== null && typeof value === "object" ? Object.fromEntries(Object.keys(value).map((k) => [k, REDACTED])) : REDACTED;
         }
     }
     return out;

@@ -7,6 +7,8 @@ export interface RecordedResource {
     readonly inputs: Record<string, unknown>;
     /** The state the mock returned: inputs plus the outputs a cloud would compute. */
     readonly outputs: Record<string, unknown>;
+    /** Paths of inputs the program marked secret (e.g. `stringData`), unwrapped in `inputs`. */
+    readonly secretPaths: readonly string[];
     readonly provider?: string;
 }
 
@@ -20,8 +22,10 @@ export function recordingMocks(): { mocks: pulumi.runtime.Mocks; resources: Reco
     let nextAddress = 0;
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
-            const state: Record<string, unknown> = { ...args.inputs, ...computedOutputs(args, () => ++nextAddress) };
-            resources.push({ type: args.type, name: args.name, inputs: args.inputs, outputs: state, provider: args.provider });
+            const secretPaths: string[] = [];
+            const inputs = unwrapSecrets(args.inputs, "", secretPaths) as Record<string, unknown>;
+            const state: Record<string, unknown> = { ...args.inputs, ...computedOutputs({ ...args, inputs }, () => ++nextAddress) };
+            resources.push({ type: args.type, name: args.name, inputs, outputs: unwrapSecrets(state, "", []) as Record<string, unknown>, secretPaths, provider: args.provider });
             return { id: `${args.type}::${args.name}-id`, state };
         },
         call(args) {
@@ -29,6 +33,22 @@ export function recordingMocks(): { mocks: pulumi.runtime.Mocks; resources: Reco
         },
     };
     return { mocks, resources };
+}
+
+/** Replaces the runtime's secret envelopes with their values, noting where each was. */
+function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unknown {
+    if (Array.isArray(value)) {
+        return value.map((v, i) => unwrapSecrets(v, `${path}[${i}]`, secretPaths));
+    }
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    const o = value as Record<string, unknown>;
+    if (o[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+        secretPaths.push(path);
+        return unwrapSecrets(o.value, path, []);
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v, path ? `${path}.${k}` : k, secretPaths)]));
 }
 
 function computedOutputs(args: pulumi.runtime.MockResourceArgs, address: () => number): Record<string, unknown> {
