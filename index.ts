@@ -16,3 +16,7 @@ const cassandra = new CassandraMultiCluster(pulumi.getProject(), {
 export const datacenters = cassandra.datacenters;
 /** The cluster CA certificate (public): what clients trust. */
 export const caCertificate = cassandra.caCertPem;
+/** Per datacenter: the external entry point's address (with `ingress: loadbalancer`, the first node's). */
+export const ingressAddresses = cassandra.ingressAddresses;
+/** Name servers to delegate `externalDomain` to, when this stack manages its zone. */
+export const externalNameServers = cassandra.externalNameServers;

@@ -10,7 +10,9 @@ import { Datacenter } from "./kubernetes/datacenter";
 import { DnsStubs } from "./kubernetes/dns-stubs";
 import { CertificateAuthority } from "./pki/certificate-authority";
 import { NodeCertificates } from "./pki/node-certificates";
-import { buildPlan, DatacenterRanges, nodeTag, Plan, secretNames } from "./plan";
+import { ExternalDns, ExternalDnsRecord, ingressDnsRecords, loadBalancerDnsRecords } from "./gcp/external-dns";
+import { createIngress, IngressLayer, LoadBalancers } from "./kubernetes/ingress";
+import { buildPlan, DatacenterRanges, nodeTag, Plan, planRoutes, secretNames } from "./plan";
 
 /** CassandraMultiClusterArgs are the stack settings (see the README's config reference) plus the GCP project. */
 export interface CassandraMultiClusterArgs extends SettingsInput {
@@ -51,6 +53,10 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
     public readonly caCertPem: pulumi.Output<string>;
     /** Superuser name and password (secret), the same in every datacenter. */
     public readonly superuser: pulumi.Output<{ username: string; password: string }>;
+    /** Per datacenter: the external entry point's IP or host name (`loadbalancer`: the first node's). Empty without ingress. */
+    public readonly ingressAddresses: pulumi.Output<Record<string, string>>;
+    /** Name servers of the external zone, to delegate `externalDomain` to; empty when no zone is managed here. */
+    public readonly externalNameServers: pulumi.Output<string[]>;
 
     constructor(name: string, args: CassandraMultiClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:index:CassandraMultiCluster", name, args, opts);
@@ -96,10 +102,14 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
         const password = new random.RandomPassword(`${name}-superuser`, { length: 32, special: false }, { parent: this });
         const superuser = { username: `${settings.clusterName}-superuser`, password: password.result };
 
+        // Host IDs join the routes on a later `pulumi up` (see the README); names and ports work from the first.
+        const routes = planRoutes(settings, this.plan.topology);
+        const ingresses: Record<string, IngressLayer> = {};
+        const dnsRecords: ExternalDnsRecord[] = [];
         for (const dc of this.plan.topology.datacenters) {
             const provider = clusters[dc.name].provider;
             const operator = new CassOperator(`${name}-${dc.name}-operator`, { provider }, { parent: this });
-            new Datacenter(
+            const datacenter = new Datacenter(
                 `${name}-${dc.name}`,
                 {
                     provider,
@@ -114,7 +124,45 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            const dcRoutes = routes.filter((r) => r.datacenter === dc.name);
+            const ingress = createIngress(
+                settings.ingress,
+                `${name}-${dc.name}-ingress`,
+                {
+                    provider,
+                    namespace: dc.namespace,
+                    datacenter: dc.name,
+                    routes: dcRoutes,
+                    clientCidrs: settings.clientCidrs,
+                    controller: settings.ingressController,
+                },
+                // The Cassandra namespace must exist before the routes and per-node Services in it.
+                { parent: this, dependsOn: [datacenter] },
+            );
+            if (ingress) {
+                ingresses[dc.name] = ingress;
+                dnsRecords.push(
+                    ...(ingress instanceof LoadBalancers
+                        ? loadBalancerDnsRecords(dcRoutes, ingress.nodeAddresses)
+                        : ingressDnsRecords(dcRoutes, ingress.address)),
+                );
+            }
         }
+        this.ingressAddresses = pulumi.all(Object.fromEntries(Object.entries(ingresses).map(([dc, i]) => [dc, i.address])));
+        // Cloud DNS needs a GCP project; with existing clusters only when a zone is named (else the client bundle carries the addresses).
+        const manageDns = dnsRecords.length > 0 && gcpProject !== undefined && (!settings.existingClusters || settings.externalDnsZone !== undefined);
+        this.externalNameServers = manageDns
+            ? new ExternalDns(
+                  `${name}-external-dns`,
+                  {
+                      project: gcpProject as string,
+                      externalDomain: settings.externalDomain as string,
+                      existingZone: settings.externalDnsZone,
+                      records: dnsRecords,
+                  },
+                  { parent: this },
+              ).nameServers
+            : pulumi.output([]);
         this.caCertPem = ca.certPem;
         this.superuser = pulumi.secret(pulumi.all([superuser.username, superuser.password]).apply(([username, pw]) => ({ username, password: pw })));
 
@@ -143,6 +191,8 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             providers: this.providers,
             caCertPem: this.caCertPem,
             superuser: this.superuser,
+            ingressAddresses: this.ingressAddresses,
+            externalNameServers: this.externalNameServers,
         });
     }
 

@@ -104,7 +104,7 @@ const ingressControllerSchema = z
         preinstalled: z.boolean().default(false),
         /** With a preinstalled controller: its entry point's address or host name, which the DNS records point at. */
         address: z.string().min(1).optional(),
-        /** Namespace of the controller. Defaults per layer (traefik, istio-system, kong, gateway-system). */
+        /** Namespace of the controller. Defaults per layer (traefik, istio-system, kong); Gateway API objects live in the Cassandra namespace. */
         namespace: label("a namespace", 63).optional(),
         /** Gateway API: the GatewayClass of the installed implementation. */
         gatewayClassName: z.string().min(1).default("istio"),

@@ -12,6 +12,7 @@ import { formatProblems } from "../components/errors";
 import { planReport } from "../components/render/plan-report";
 import { renderStack, RenderedStack } from "../components/render/render-stack";
 import { createValidator, SchemaError } from "../components/render/schema-validator";
+import { isUnvalidatedKind, UNVALIDATED_KINDS } from "../components/render/unvalidated-kinds";
 import { asPolicyResources, runRules, Verdict } from "../policies/offline";
 import { rules } from "../policies/rules";
 
@@ -55,8 +56,13 @@ export async function planCommand(
     io.log(`[2/4] validating ${rendered.objects.length} objects against the upstream schemas`);
     const validator = createValidator();
     const schemaErrors: SchemaError[] = [];
+    const unvalidated: string[] = [];
     rendered.objects.forEach((o, i) => {
-        schemaErrors.push(...validator.validate(o.object));
+        if (isUnvalidatedKind(o.object)) {
+            unvalidated.push(`${o.object.apiVersion} ${o.object.kind}`);
+        } else {
+            schemaErrors.push(...validator.validate(o.object));
+        }
         if ((i + 1) % 100 === 0) {
             io.log(`      ${i + 1}/${rendered.objects.length}`);
         }
@@ -71,7 +77,10 @@ export async function planCommand(
     for (const e of schemaErrors) {
         io.error(`  schema error: ${e.object}: ${e.path}: ${e.reason}`);
     }
-    io.log(`\nschema: ${schemaErrors.length} error(s) in ${rendered.objects.length} objects`);
+    io.log(`\nschema: ${schemaErrors.length} error(s) in ${rendered.objects.length - unvalidated.length} objects`);
+    for (const kind of [...new Set(unvalidated)]) {
+        io.log(`  not validated (no vendored schema): ${unvalidated.filter((k) => k === kind).length} × ${kind}: ${UNVALIDATED_KINDS[kind]}`);
+    }
     for (const v of verdicts) {
         io.log(`policy ${v.rule} (${v.enforcementLevel}): ${v.violations.length === 0 ? "pass" : `${v.violations.length} violation(s)`}`);
         for (const x of v.violations) {

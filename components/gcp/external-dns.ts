@@ -91,8 +91,15 @@ export function managedZoneName(externalDomain: string): string {
 
 const IPV4 = /^(\d{1,3})(\.\d{1,3}){3}$/;
 
-/** Record type and data for an address: A for IPv4, AAAA for IPv6, CNAME (with trailing dot) for a host name. */
+/**
+ * Record type and data for an address: A for IPv4, AAAA for IPv6, CNAME (with trailing dot) for a
+ * host name. An empty address (only when rendering offline: a deploy waits until the load
+ * balancer or Gateway has one) gives an A record without data, which Cloud DNS would refuse.
+ */
 export function recordTarget(address: string): { type: string; rrdatas: string[] } {
+    if (address === "") {
+        return { type: "A", rrdatas: [] };
+    }
     if (IPV4.test(address)) {
         return { type: "A", rrdatas: [address] };
     }

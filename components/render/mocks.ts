@@ -69,6 +69,8 @@ function computedOutputs(args: pulumi.runtime.MockResourceArgs, address: () => n
                 ? { status: { loadBalancer: { ingress: [{ ip: `198.51.100.${address() % 250}` }] } } }
                 : {};
         }
+        case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
+            return { status: { addresses: [{ type: "IPAddress", value: `198.51.100.${address() % 250}` }] } };
         case "tls:index/privateKey:PrivateKey":
             return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock key of ${args.name}\n-----END PRIVATE KEY-----\n` };
         case "tls:index/certRequest:CertRequest":

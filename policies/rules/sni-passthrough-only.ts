@@ -110,10 +110,16 @@ function istioVirtualService(
     return problems;
 }
 
-function kong(r: PolicyResourceLike, spec: { rules?: { host?: string; backend?: { servicePort?: number } }[] }): string[] {
+function kong(r: PolicyResourceLike, spec: { rules?: { host?: string; port?: number; backend?: { servicePort?: number } }[] }): string[] {
     const rules = (spec.rules ?? []).filter((rule) => isCql(rule.backend?.servicePort));
     if (rules.length === 0) {
         return [];
+    }
+    if (dedicated(r)) {
+        // A dedicated port identifies the node by itself: port-only rules, never on the shared CQL ports.
+        return rules
+            .filter((rule) => rule.host || isCql(rule.port))
+            .map((rule) => `dedicated-port rule ${JSON.stringify(rule)} must be port-only on the node's own port, not 9042/9142`);
     }
     const problems: string[] = [];
     const protocols = String(r.props.metadata?.annotations?.["konghq.com/protocols"] ?? "");

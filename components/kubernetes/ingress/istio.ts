@@ -7,6 +7,7 @@ import { NodeServices } from "../node-services";
 import {
     allSniNames,
     controllerService,
+    DEDICATED_NODE_PORT_ANNOTATION,
     ingressLabels,
     IngressLayerArgs,
     loadBalancerAddress,
@@ -29,9 +30,13 @@ export const ISTIO_MESH_DOMAIN = "cluster.local";
  *    server per dedicated node port. TCP, not TLS, because a client on a dedicated port may send
  *    no SNI: an Envoy TLS filter chain is chosen by SNI (and a VirtualService `tls` route must
  *    list `sniHosts`), while a TCP server is chosen by port alone and forwards the client's TLS
- *    bytes untouched, which is exactly passthrough. Its `hosts` name the datacenter's entry point.
- *  - VirtualService: `tls` routes matching port 9042 and each node's `sniHosts`, `tcp` routes
- *    matching each dedicated port, all to the node's own Service.
+ *    bytes untouched, which is exactly passthrough. Its `hosts` (only used to bind a
+ *    VirtualService) is the node's external name.
+ *  - VirtualService `cassandra-sni`: `tls` routes matching port 9042 and each node's `sniHosts`,
+ *    to the node's own Service.
+ *  - VirtualService `<pod>-port` per node: one `tcp` route matching the node's dedicated port,
+ *    annotated `cassandra-multicluster/dedicated-node-port` (a port-only route is a catch-all,
+ *    which the policy pack allows only on a dedicated port).
  *  - DestinationRule `tls.mode: DISABLE` for the namespace's Services: the gateway must not wrap
  *    the client's TLS in Istio mTLS, which the nodes cannot terminate.
  *  - PeerAuthentication `DISABLE` in the Cassandra namespace only (not mesh-wide): Cassandra
@@ -88,7 +93,10 @@ export class Istio extends pulumi.ComponentResource {
         }
         const inNs = { ...child, dependsOn: waitFor };
         new k8s.apiextensions.CustomResource(`${name}-gateway`, istioGateway(args, labels), inNs);
-        new k8s.apiextensions.CustomResource(`${name}-routes`, istioVirtualService(args, labels), inNs);
+        new k8s.apiextensions.CustomResource(`${name}-sni`, sniVirtualService(args, labels), inNs);
+        for (const r of args.routes) {
+            new k8s.apiextensions.CustomResource(`${name}-${r.podName}-port`, portVirtualService(args, r, labels), inNs);
+        }
         new k8s.apiextensions.CustomResource(
             `${name}-no-mesh-tls`,
             {
@@ -136,7 +144,7 @@ function istioGateway(args: IngressLayerArgs, labels: Record<string, string>) {
                 },
                 ...args.routes.map((r) => ({
                     port: { number: r.nodePort, name: nodePortName(r.nodePort), protocol: "TCP" },
-                    hosts: [r.entryPoint],
+                    hosts: [r.sniNames[0]],
                 })),
             ],
         },
@@ -148,17 +156,32 @@ export function istioDestination(r: NodeRoute): string {
     return `${r.backend.service}.${r.backend.namespace}.svc.${ISTIO_MESH_DOMAIN}`;
 }
 
-function istioVirtualService(args: IngressLayerArgs, labels: Record<string, string>) {
-    const destination = (r: NodeRoute) => [{ destination: { host: istioDestination(r), port: { number: BACKEND_PORT } } }];
+function destination(r: NodeRoute) {
+    return [{ destination: { host: istioDestination(r), port: { number: BACKEND_PORT } } }];
+}
+
+function sniVirtualService(args: IngressLayerArgs, labels: Record<string, string>) {
     return {
         apiVersion: "networking.istio.io/v1",
         kind: "VirtualService",
-        metadata: { name: "cassandra-nodes", namespace: args.namespace, labels },
+        metadata: { name: "cassandra-sni", namespace: args.namespace, labels },
         spec: {
-            hosts: [...new Set([...allSniNames(args.routes), ...args.routes.map((r) => r.entryPoint)])],
+            hosts: allSniNames(args.routes),
             gateways: [ISTIO_GATEWAY_NAME],
             tls: args.routes.map((r) => ({ match: [{ port: SNI_PORT, sniHosts: [...r.sniNames] }], route: destination(r) })),
-            tcp: args.routes.map((r) => ({ match: [{ port: r.nodePort }], route: destination(r) })),
+        },
+    };
+}
+
+function portVirtualService(args: IngressLayerArgs, r: NodeRoute, labels: Record<string, string>) {
+    return {
+        apiVersion: "networking.istio.io/v1",
+        kind: "VirtualService",
+        metadata: { name: `${r.podName}-port`, namespace: args.namespace, labels, annotations: { [DEDICATED_NODE_PORT_ANNOTATION]: r.podName } },
+        spec: {
+            hosts: [r.sniNames[0]],
+            gateways: [ISTIO_GATEWAY_NAME],
+            tcp: [{ match: [{ port: r.nodePort }], route: destination(r) }],
         },
     };
 }

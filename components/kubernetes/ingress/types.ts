@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { problem, Problem } from "../../errors";
 import { cidrProblem } from "../../plan/cidr";
-import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
+import { BACKEND_PORT, DEDICATED_PORT_ANNOTATION, NodeRoute, SNI_PORT } from "../../plan/routes";
 
 /**
  * What every ingress layer takes and shares: the args shape, the names of ports and entry points,
@@ -46,13 +46,14 @@ export interface IngressLayerArgs {
 
 /**
  * Marks a route that accepts any SNI (or none) because its port reaches exactly one node: the
- * value is that node's pod name. Traefik `HostSNI(\`*\`)`, Kong port-only TCPIngress, Istio and
- * Gateway API TCP routes carry it. A policy may allow a catch-all match only on objects that
- * carry this annotation, listen on exactly one entry point/port that is not the shared SNI port
- * 9042, and route to exactly one backend whose name is the annotation's pod (per-pod Services
- * are named after their pod).
+ * value is that node's pod name (the plan's `DEDICATED_PORT_ANNOTATION`, which the policy pack
+ * reads). Traefik `HostSNI(\`*\`)` routes, Kong port-only TCPIngresses, Istio per-node TCP
+ * VirtualServices and Gateway API TCPRoutes carry it. A policy may allow a catch-all match only
+ * on objects that carry this annotation, listen on exactly one entry point/port that is not the
+ * shared SNI port 9042, and route to exactly one backend whose name is the annotation's pod
+ * (per-pod Services are named after their pod).
  */
-export const DEDICATED_NODE_PORT_ANNOTATION = "cassandra-multicluster/dedicated-node-port";
+export const DEDICATED_NODE_PORT_ANNOTATION = DEDICATED_PORT_ANNOTATION;
 
 /** The container/entry point port name of the shared SNI port. */
 export const SNI_PORT_NAME = "cql-sni";

@@ -6,9 +6,35 @@ import { planPki } from "../../../components/plan/pki-plan";
 import { NodeRoute, planRoutes } from "../../../components/plan/routes";
 import { buildTopology } from "../../../components/plan/topology";
 import { kubernetesObjects } from "../../../components/render/manifests";
-import type { RecordedResource } from "../../../components/render/mocks";
+import { RecordedResource, recordingMocks } from "../../../components/render/mocks";
 import { createValidator, SchemaError } from "../../../components/render/schema-validator";
-import { outputOf, settled } from "../../helpers/mocks";
+
+export type { RecordedResource };
+
+/**
+ * Installs the recording mocks (not a preview, so `apply` callbacks run). The same mocks as
+ * test/helpers/mocks.ts; kept here so these tests do not load the offline renderer.
+ */
+export async function setupMocks(): Promise<RecordedResource[]> {
+    const { mocks, resources } = recordingMocks();
+    await pulumi.runtime.setMocks(mocks, "cassandra-multicluster", "test", false);
+    return resources;
+}
+
+export function outputOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Registrations finish after the outputs resolve; wait until none arrive for a while. */
+export async function settled(resources: readonly RecordedResource[]): Promise<void> {
+    let seen = -1;
+    let quiet = 0;
+    while (quiet < 5) {
+        await new Promise((r) => setTimeout(r, 5));
+        quiet = resources.length === seen ? quiet + 1 : 0;
+        seen = resources.length;
+    }
+}
 
 /**
  * Shared fixtures of the ingress layer tests: one plan (two datacenters of three nodes; the

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { RecordedResource, setupMocks } from "../../helpers/mocks";
 import {
     charts,
     CLIENT_CIDRS,
@@ -11,10 +10,12 @@ import {
     K8sObject,
     ofKind,
     publicServices,
+    RecordedResource,
     render,
     Rendered,
     scenario,
     schemaErrors,
+    setupMocks,
     unvalidatedKinds,
 } from "./harness";
 

@@ -1,0 +1,119 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+    charts,
+    CLIENT_CIDRS,
+    expectNodeBackends,
+    expectSinglePublicEntry,
+    expectSniNamesOnCertificate,
+    HOST_IDS,
+    K8sObject,
+    ofKind,
+    publicServices,
+    RecordedResource,
+    render,
+    Rendered,
+    scenario,
+    schemaErrors,
+    setupMocks,
+    unvalidatedKinds,
+} from "./harness";
+
+let resources: RecordedResource[];
+let mod: typeof import("../../../components/kubernetes/ingress/kong");
+type Kong = InstanceType<typeof mod.Kong>;
+
+const s = scenario("kong", HOST_IDS);
+let installed: Rendered<Kong>;
+let preinstalled: Rendered<Kong>;
+
+beforeAll(async () => {
+    resources = await setupMocks();
+    mod = await import("../../../components/kubernetes/ingress/kong");
+    const args = { namespace: s.namespace, datacenter: "dc1", routes: s.routes, clientCidrs: CLIENT_CIDRS };
+    installed = await render(resources, (provider) =>
+        new mod.Kong("k", { ...args, provider, controller: { preinstalled: false }, loadBalancerAnnotations: { "cloud.google.com/l4-rbs": "enabled" } }),
+    );
+    preinstalled = await render(resources, (provider) =>
+        new mod.Kong("p", { ...args, provider, controller: { preinstalled: true, address: "192.0.2.20" } }),
+    );
+});
+
+const ingresses = (objects: readonly Record<string, unknown>[]) => ofKind(objects, "TCPIngress");
+const isPassthrough = (o: K8sObject) => o.metadata.annotations["konghq.com/protocols"] === "tls_passthrough";
+
+describe("Kong layer", () => {
+    it("renders TCPIngresses that pass the strict schema check", () => {
+        for (const r of [installed, preinstalled]) {
+            expect(schemaErrors(r.objects)).toEqual([]);
+            expect(unvalidatedKinds(r.objects)).toEqual([]);
+        }
+    });
+
+    it("routes exactly one SNI TCPIngress per node on 9042, by names on that node's certificate, TLS passed through", () => {
+        const sni = ingresses(installed.objects).filter(isPassthrough);
+        expect(sni).toHaveLength(s.routes.length);
+        const routed = new Map<string, string[]>();
+        for (const ing of sni) {
+            expect(ing.metadata.annotations["kubernetes.io/ingress.class"]).toBe("kong");
+            const rules = ing.spec.rules as K8sObject[];
+            const services = new Set(rules.map((rule) => rule.backend.serviceName));
+            expect(services.size).toBe(1);
+            const [svc] = services;
+            expect(routed.has(svc)).toBe(false);
+            for (const rule of rules) {
+                expect(rule.port).toBe(9042);
+                expect(rule.backend.servicePort).toBe(9042);
+                expect(typeof rule.host).toBe("string");
+            }
+            routed.set(svc, rules.map((rule) => rule.host));
+        }
+        for (const r of s.routes) {
+            expect(routed.get(r.backend.service)).toEqual(r.sniNames);
+        }
+        expectSniNamesOnCertificate(s, routed);
+    });
+
+    it("routes each dedicated port, without a host, to one node only", () => {
+        const byPort = ingresses(installed.objects).filter((o) => !isPassthrough(o));
+        expect(byPort).toHaveLength(s.routes.length);
+        for (const r of s.routes) {
+            const ing = byPort.find((o) => o.spec.rules[0].port === r.nodePort) as K8sObject;
+            expect(ing.spec.rules).toEqual([{ port: r.nodePort, backend: { serviceName: r.backend.service, servicePort: 9042 } }]);
+            expect(ing.metadata.annotations).toEqual({
+                "kubernetes.io/ingress.class": "kong",
+                "konghq.com/protocols": "tcp",
+                "cassandra-multicluster/dedicated-node-port": r.podName,
+            });
+        }
+    });
+
+    it("listens on 9042 only with ssl (SNI preread, passthrough) and on each dedicated port as plain TCP", () => {
+        const [chart] = charts(installed.recorded);
+        expect(chart.inputs).toMatchObject({ chart: "ingress", version: "0.20.0", namespace: "kong", name: "kong" });
+        const values = chart.inputs.values as K8sObject;
+        const stream = values.gateway.proxy.stream as K8sObject[];
+        expect(stream[0]).toEqual({ containerPort: 9042, servicePort: 9042, protocol: "TCP", parameters: ["ssl"] });
+        expect(stream.slice(1)).toEqual(s.routes.map((r) => ({ containerPort: r.nodePort, servicePort: r.nodePort, protocol: "TCP", parameters: [] })));
+        expect(stream.filter((l) => l.containerPort === 9042)).toHaveLength(1);
+        // The chart's own Services stay internal: no HTTP(S) proxy, no Kong Manager NodePort.
+        expect(values.gateway.proxy).toMatchObject({ type: "ClusterIP", http: { enabled: false }, tls: { enabled: false } });
+        expect(values.gateway.manager).toEqual({ enabled: false });
+        expect(values.gateway.env).toEqual({ router_flavor: "traditional_compatible" });
+        expect(values.controller.ingressController.env).toEqual({ publish_service: "kong/kong-cassandra" });
+    });
+
+    it("puts the proxy on one LoadBalancer Service with the client ranges, 9042 and every dedicated port", () => {
+        const svc = expectSinglePublicEntry(installed.objects, s);
+        expect(svc.metadata).toMatchObject({ name: "kong-cassandra", namespace: "kong", annotations: { "cloud.google.com/l4-rbs": "enabled" } });
+        expect(svc.spec.selector).toEqual({ "app.kubernetes.io/name": "gateway", "app.kubernetes.io/component": "app", "app.kubernetes.io/instance": "kong" });
+        expect(installed.address).toMatch(/^198\.51\.100\.\d+$/);
+        expectNodeBackends(installed.objects, s);
+    });
+
+    it("with a preinstalled Kong installs nothing and uses the given address", () => {
+        expect(charts(preinstalled.recorded)).toEqual([]);
+        expect(publicServices(preinstalled.objects)).toEqual([]);
+        expect(preinstalled.address).toBe("192.0.2.20");
+        expect(ingresses(preinstalled.objects)).toHaveLength(2 * s.routes.length);
+    });
+});
