@@ -18,5 +18,7 @@ export const datacenters = cassandra.datacenters;
 export const caCertificate = cassandra.caCertPem;
 /** Per datacenter: the external entry point's address (with `ingress: loadbalancer`, the first node's). */
 export const ingressAddresses = cassandra.ingressAddresses;
+/** What applications outside the clusters need to connect: CA, nodes, addresses, ports (`npm run client-config`). */
+export const clientBundle = cassandra.clientBundle;
 /** Name servers to delegate `externalDomain` to, when this stack manages its zone. */
 export const externalNameServers = cassandra.externalNameServers;

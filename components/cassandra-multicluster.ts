@@ -12,7 +12,7 @@ import { CertificateAuthority } from "./pki/certificate-authority";
 import { NodeCertificates } from "./pki/node-certificates";
 import { ExternalDns, ExternalDnsRecord, ingressDnsRecords, loadBalancerDnsRecords } from "./gcp/external-dns";
 import { createIngress, IngressLayer, LoadBalancers } from "./kubernetes/ingress";
-import { buildPlan, DatacenterRanges, nodeTag, Plan, planRoutes, secretNames } from "./plan";
+import { buildPlan, DatacenterRanges, ExternalClientBundle, externalClientBundle, nodeTag, Plan, planRoutes, secretNames } from "./plan";
 
 /** CassandraMultiClusterArgs are the stack settings (see the README's config reference) plus the GCP project. */
 export interface CassandraMultiClusterArgs extends SettingsInput {
@@ -57,6 +57,8 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
     public readonly ingressAddresses: pulumi.Output<Record<string, string>>;
     /** Name servers of the external zone, to delegate `externalDomain` to; empty when no zone is managed here. */
     public readonly externalNameServers: pulumi.Output<string[]>;
+    /** What applications outside the clusters need to connect (see `createExternalClient`); undefined without ingress. */
+    public readonly clientBundle: pulumi.Output<ExternalClientBundle | undefined>;
 
     constructor(name: string, args: CassandraMultiClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:index:CassandraMultiCluster", name, args, opts);
@@ -149,6 +151,16 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             }
         }
         this.ingressAddresses = pulumi.all(Object.fromEntries(Object.entries(ingresses).map(([dc, i]) => [dc, i.address])));
+        const nodeAddresses = pulumi.all(Object.values(ingresses).map((i) => (i instanceof LoadBalancers ? i.nodeAddresses : pulumi.output({}))));
+        const racks = Object.fromEntries(this.plan.topology.datacenters.flatMap((d) => d.nodes.map((n) => [n.podName, n.rack])));
+        this.clientBundle =
+            routes.length === 0
+                ? pulumi.output(undefined)
+                : pulumi
+                      .all([ca.certPem, this.ingressAddresses, nodeAddresses])
+                      .apply(([caPem, dcAddresses, perNode]) =>
+                          externalClientBundle(settings.clusterName, caPem, routes, racks, Object.assign({}, dcAddresses, ...perNode)),
+                      );
         // Cloud DNS needs a GCP project; with existing clusters only when a zone is named (else the client bundle carries the addresses).
         const manageDns = dnsRecords.length > 0 && gcpProject !== undefined && (!settings.existingClusters || settings.externalDnsZone !== undefined);
         this.externalNameServers = manageDns
@@ -193,6 +205,7 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             superuser: this.superuser,
             ingressAddresses: this.ingressAddresses,
             externalNameServers: this.externalNameServers,
+            clientBundle: this.clientBundle,
         });
     }
 

@@ -51,3 +51,58 @@ export function clientBundle(
         sniHosts: Object.fromEntries(routes.map((r) => [r.podName, r.sniNames])),
     };
 }
+
+/** One node as a client outside the clusters reaches it. */
+export interface ExternalNode {
+    readonly datacenter: string;
+    readonly rack: string;
+    readonly pod: string;
+    /** The node's own DNS name under `externalDomain` (on its certificate). */
+    readonly externalName: string;
+    /** Host that reaches the node from outside: the entry point's (or the node's own load balancer's) address or name. */
+    readonly externalAddress: string;
+    /** Port on `externalAddress` that reaches only this node. */
+    readonly port: number;
+    /** Name the client verifies the node's certificate against. */
+    readonly serverName: string;
+}
+
+/** Everything an application outside the clusters needs: the stack output `clientBundle`. */
+export interface ExternalClientBundle {
+    readonly clusterName: string;
+    /** The CA certificate (PEM) to trust. Public. */
+    readonly caCertificate: string;
+    readonly datacenters: readonly string[];
+    readonly nodes: readonly ExternalNode[];
+}
+
+/**
+ * The bundle from the route table and the entry points' addresses (per datacenter; with
+ * per-node load balancers, per pod). Without a known address the external name is used,
+ * which the stack's DNS records resolve.
+ */
+export function externalClientBundle(
+    clusterName: string,
+    caCertificate: string,
+    routes: readonly NodeRoute[],
+    racks: Readonly<Record<string, string>>,
+    addresses: Readonly<Record<string, string>>,
+): ExternalClientBundle {
+    return {
+        clusterName,
+        caCertificate,
+        datacenters: [...new Set(routes.map((r) => r.datacenter))],
+        nodes: routes.map((r) => {
+            const known = addresses[r.podName] || addresses[r.datacenter];
+            return {
+                datacenter: r.datacenter,
+                rack: racks[r.podName] ?? "",
+                pod: r.podName,
+                externalName: r.sniNames[0],
+                externalAddress: known || r.entryPoint,
+                port: r.nodePort,
+                serverName: r.entryPoint,
+            };
+        }),
+    };
+}
