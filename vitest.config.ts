@@ -1,6 +1,9 @@
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+    // examples/consumer imports the package by name, as a consumer would.
+    resolve: { alias: { "cassandra-multicluster": join(__dirname, "components", "index.ts") } },
     test: {
         include: ["test/**/*.test.ts"],
         exclude: ["test/e2e/**", "node_modules/**"],

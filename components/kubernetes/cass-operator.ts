@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { join, relative } from "node:path";
+import { packageRoot } from "../paths";
 import { CASS_OPERATOR, CERT_MANAGER } from "../versions";
 
 /** CassOperatorArgs describe where and which cass-operator to install in one cluster. */
@@ -77,4 +78,4 @@ export class CassOperator extends pulumi.ComponentResource {
  * The vendored CassandraDatacenter CRD (cass-operator's as-installed build; see
  * schemas/crds/SOURCES.md), relative to the project so the input is the same on every machine.
  */
-export const CRD_PATH = relative(process.cwd(), join(__dirname, "..", "..", CASS_OPERATOR.crdFile));
+export const CRD_PATH = relative(process.cwd(), join(packageRoot(), CASS_OPERATOR.crdFile));

@@ -1,0 +1,2 @@
+export * from "./exposure";
+export * from "./tls-settings";
