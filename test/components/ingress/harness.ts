@@ -109,6 +109,8 @@ export function unvalidatedKinds(objects: readonly Record<string, unknown>[]): s
     return [...new Set(objects.filter((o) => !validator.knows(String(o.apiVersion), String(o.kind))).map((o) => `${o.apiVersion} ${o.kind}`))];
 }
 
+/** Rendered objects are arbitrary JSON; tests index into them freely and assert on the values. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = Record<string, any>;
 
 export function ofKind(objects: readonly Record<string, unknown>[], kind: string): K8sObject[] {
