@@ -1,17 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { problem, Problem, throwIfProblems } from "../../errors";
+import { problem, Problem } from "../../errors";
 import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
 import { GATEWAY_API } from "../../versions";
-import { NodeServices } from "../node-services";
-import {
-    DEDICATED_NODE_PORT_ANNOTATION,
-    ingressLabels,
-    IngressLayerArgs,
-    nodePortName,
-    SNI_PORT_NAME,
-    validateIngressArgs,
-} from "./types";
+import { nodeRoutes, startSniLayer } from "./controller";
+import { DEDICATED_NODE_PORT_ANNOTATION, IngressLayerArgs, nodePortName, SNI_PORT_NAME } from "./types";
 
 /** The Gateway's name in the Cassandra namespace. */
 export const GATEWAY_NAME = "cassandra";
@@ -51,14 +44,7 @@ export class GatewayApi extends pulumi.ComponentResource {
 
     constructor(name: string, args: IngressLayerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:ingress:GatewayApi", name, args, opts);
-        throwIfProblems(`Invalid arguments for GatewayApi "${name}"`, [...validateIngressArgs(args, { sni: true }), ...validateGatewayApiArgs(args)]);
-        const child = { parent: this, provider: args.provider };
-        const labels = ingressLabels(args.datacenter);
-        const backends = new NodeServices(
-            `${name}-backends`,
-            { provider: args.provider, namespace: args.namespace, routes: args.routes, labels },
-            { parent: this },
-        );
+        const { child, labels, backends } = startSniLayer(this, "GatewayApi", name, args, validateGatewayApiArgs);
         const waitFor: pulumi.Resource[] = [backends];
         if (!args.controller.preinstalled) {
             waitFor.push(new k8s.yaml.v2.ConfigFile(`${name}-crds`, { file: GATEWAY_API.experimentalInstall }, child));
@@ -71,10 +57,7 @@ export class GatewayApi extends pulumi.ComponentResource {
             const status = (gateway as unknown as { status: pulumi.Output<{ addresses?: { value?: string }[] } | undefined> }).status;
             this.address = status.apply((st) => st?.addresses?.[0]?.value ?? "");
         }
-        for (const r of args.routes) {
-            new k8s.apiextensions.CustomResource(`${name}-${r.podName}-sni`, tlsRoute(args, r, labels), { ...inNs, dependsOn: [...waitFor, gateway] });
-            new k8s.apiextensions.CustomResource(`${name}-${r.podName}-port`, tcpRoute(args, r, labels), { ...inNs, dependsOn: [...waitFor, gateway] });
-        }
+        nodeRoutes(name, args.routes, (r) => tlsRoute(args, r, labels), (r) => tcpRoute(args, r, labels), { ...inNs, dependsOn: [...waitFor, gateway] });
         this.registerOutputs({ address: this.address });
     }
 }

@@ -1,20 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { throwIfProblems } from "../../errors";
 import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
 import { ISTIO } from "../../versions";
-import { NodeServices } from "../node-services";
-import {
-    allSniNames,
-    controllerService,
-    DEDICATED_NODE_PORT_ANNOTATION,
-    ingressLabels,
-    IngressLayerArgs,
-    loadBalancerAddress,
-    nodePortName,
-    SNI_PORT_NAME,
-    validateIngressArgs,
-} from "./types";
+import { controllerEntry, pinnedChart, startSniLayer } from "./controller";
+import { allSniNames, DEDICATED_NODE_PORT_ANNOTATION, IngressLayerArgs, nodePortName, SNI_PORT_NAME } from "./types";
 
 /** Helm release of the installed ingress gateway; the chart labels its pods `istio: ingressgateway`. */
 export const ISTIO_GATEWAY_RELEASE = "istio-ingressgateway";
@@ -51,47 +40,31 @@ export class Istio extends pulumi.ComponentResource {
 
     constructor(name: string, args: IngressLayerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:ingress:Istio", name, args, opts);
-        throwIfProblems(`Invalid arguments for Istio "${name}"`, validateIngressArgs(args, { sni: true }));
-        const child = { parent: this, provider: args.provider };
-        const labels = ingressLabels(args.datacenter);
-        const backends = new NodeServices(
-            `${name}-backends`,
-            { provider: args.provider, namespace: args.namespace, routes: args.routes, labels },
-            { parent: this },
-        );
-        const waitFor: pulumi.Resource[] = [backends];
-        if (args.controller.preinstalled) {
-            this.address = pulumi.output(args.controller.address as string);
-        } else {
-            const namespace = args.controller.namespace ?? "istio-system";
-            const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: namespace, labels } }, child);
-            const chart = (role: string, chartName: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
-                new k8s.helm.v4.Chart(
-                    `${name}-${role}`,
-                    {
-                        name: role === "gateway" ? ISTIO_GATEWAY_RELEASE : `istio-${role}`,
-                        chart: chartName,
-                        version: ISTIO.chartVersion,
-                        repositoryOpts: { repo: ISTIO.repo },
+        const base = startSniLayer(this, "Istio", name, args);
+        const { child, labels } = base;
+        const entry = controllerEntry(name, args, base, {
+            defaultNamespace: "istio-system",
+            serviceName: "istio-cassandra",
+            selector: ISTIO_GATEWAY_SELECTOR,
+            charts: (namespace, ns) => {
+                const chart = (role: string, chartName: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
+                    pinnedChart(
+                        `${name}-${role}`,
+                        role === "gateway" ? ISTIO_GATEWAY_RELEASE : `istio-${role}`,
+                        { chart: chartName, ...ISTIO },
                         namespace,
                         values,
-                    },
-                    { ...child, dependsOn },
-                );
-            const base = chart("base", "base", { defaultRevision: "default" }, [ns]);
-            const istiod = chart("istiod", "istiod", {}, [base]);
-            const gateway = chart("gateway", "gateway", istioGatewayValues(), [istiod]);
-            const svc = controllerService(
-                `${name}-service`,
-                args,
-                { serviceName: "istio-cassandra", namespace, selector: ISTIO_GATEWAY_SELECTOR },
-                { ...child, dependsOn: [ns] },
-            );
-            this.address = loadBalancerAddress(svc);
-            // base installs the networking and security CRDs; the gateway must run to accept routes.
-            waitFor.push(base, gateway);
-        }
-        const inNs = { ...child, dependsOn: waitFor };
+                        { ...child, dependsOn },
+                    );
+                const baseChart = chart("base", "base", { defaultRevision: "default" }, [ns]);
+                const istiod = chart("istiod", "istiod", {}, [baseChart]);
+                const gateway = chart("gateway", "gateway", istioGatewayValues(), [istiod]);
+                // base installs the networking and security CRDs; the gateway must run to accept routes.
+                return [baseChart, gateway];
+            },
+        });
+        this.address = entry.address;
+        const inNs = { ...child, dependsOn: entry.waitFor };
         new k8s.apiextensions.CustomResource(`${name}-gateway`, istioGateway(args, labels), inNs);
         new k8s.apiextensions.CustomResource(`${name}-sni`, sniVirtualService(args, labels), inNs);
         for (const r of args.routes) {

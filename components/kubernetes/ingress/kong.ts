@@ -1,17 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { throwIfProblems } from "../../errors";
 import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
 import { KONG } from "../../versions";
-import { NodeServices } from "../node-services";
-import {
-    controllerService,
-    DEDICATED_NODE_PORT_ANNOTATION,
-    ingressLabels,
-    IngressLayerArgs,
-    loadBalancerAddress,
-    validateIngressArgs,
-} from "./types";
+import { controllerEntry, nodeRoutes, pinnedChart, startSniLayer } from "./controller";
+import { DEDICATED_NODE_PORT_ANNOTATION, IngressLayerArgs } from "./types";
 
 /** Helm release of the installed Kong; the gateway pods are labelled with it. */
 export const KONG_RELEASE = "kong";
@@ -49,51 +40,22 @@ export class Kong extends pulumi.ComponentResource {
 
     constructor(name: string, args: IngressLayerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:ingress:Kong", name, args, opts);
-        throwIfProblems(`Invalid arguments for Kong "${name}"`, validateIngressArgs(args, { sni: true }));
-        const child = { parent: this, provider: args.provider };
-        const labels = ingressLabels(args.datacenter);
-        const backends = new NodeServices(
-            `${name}-backends`,
-            { provider: args.provider, namespace: args.namespace, routes: args.routes, labels },
-            { parent: this },
-        );
-        const waitFor: pulumi.Resource[] = [backends];
-        if (args.controller.preinstalled) {
-            this.address = pulumi.output(args.controller.address as string);
-        } else {
-            const namespace = args.controller.namespace ?? "kong";
-            const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: namespace, labels } }, child);
-            const chart = new k8s.helm.v4.Chart(
-                `${name}-chart`,
-                {
-                    name: KONG_RELEASE,
-                    chart: KONG.chart,
-                    version: KONG.chartVersion,
-                    repositoryOpts: { repo: KONG.repo },
-                    namespace,
-                    values: kongValues(args.routes, namespace),
-                },
-                { ...child, dependsOn: [ns] },
-            );
-            const svc = controllerService(
-                `${name}-service`,
-                args,
-                {
-                    serviceName: KONG_SERVICE,
-                    namespace,
-                    // The `gateway` subchart's pod selector (kong chart `kong.selectorLabels`).
-                    selector: { "app.kubernetes.io/name": "gateway", "app.kubernetes.io/component": "app", "app.kubernetes.io/instance": KONG_RELEASE },
-                },
-                { ...child, dependsOn: [ns] },
-            );
-            this.address = loadBalancerAddress(svc);
+        const base = startSniLayer(this, "Kong", name, args);
+        const entry = controllerEntry(name, args, base, {
+            defaultNamespace: "kong",
+            serviceName: KONG_SERVICE,
+            // The `gateway` subchart's pod selector (kong chart `kong.selectorLabels`).
+            selector: { "app.kubernetes.io/name": "gateway", "app.kubernetes.io/component": "app", "app.kubernetes.io/instance": KONG_RELEASE },
             // The chart installs the TCPIngress CRD.
-            waitFor.push(chart);
-        }
-        for (const r of args.routes) {
-            new k8s.apiextensions.CustomResource(`${name}-${r.podName}-sni`, sniIngress(args, r, labels), { ...child, dependsOn: waitFor });
-            new k8s.apiextensions.CustomResource(`${name}-${r.podName}-port`, portIngress(args, r, labels), { ...child, dependsOn: waitFor });
-        }
+            charts: (namespace, ns) => [
+                pinnedChart(`${name}-chart`, KONG_RELEASE, KONG, namespace, kongValues(args.routes, namespace), { ...base.child, dependsOn: [ns] }),
+            ],
+        });
+        this.address = entry.address;
+        nodeRoutes(name, args.routes, (r) => sniIngress(args, r, base.labels), (r) => portIngress(args, r, base.labels), {
+            ...base.child,
+            dependsOn: entry.waitFor,
+        });
         this.registerOutputs({ address: this.address });
     }
 }

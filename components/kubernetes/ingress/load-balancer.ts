@@ -1,9 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { problem, Problem, throwIfProblems } from "../../errors";
 import { BACKEND_PORT } from "../../plan/routes";
 import { POD_NAME_LABEL } from "../node-services";
-import { ingressLabels, IngressLayerArgs, loadBalancerAddress, validateIngressArgs } from "./types";
+import { clientLoadBalancerService, IngressLayerArgs, loadBalancerAddress, validateIngressArgs } from "./types";
 
 /** LoadBalancersArgs: the common layer args plus optional reserved addresses. */
 export interface LoadBalancersArgs extends IngressLayerArgs {
@@ -38,27 +37,17 @@ export class LoadBalancers extends pulumi.ComponentResource {
         const base = { ...args, controller: { preinstalled: false } };
         throwIfProblems(`Invalid arguments for LoadBalancers "${name}"`, [...validateIngressArgs(base, { sni: false }), ...validateStaticAddresses(args)]);
         const child = { parent: this, provider: args.provider };
-        const labels = ingressLabels(args.datacenter);
         const addresses: Record<string, pulumi.Output<string>> = {};
         for (const r of args.routes) {
-            const staticIp = args.staticAddresses?.[r.podName];
-            const svc = new k8s.core.v1.Service(
+            const svc = clientLoadBalancerService(
                 `${name}-${r.podName}`,
+                args,
                 {
-                    metadata: {
-                        name: nodeLoadBalancerName(r.podName),
-                        namespace: args.namespace,
-                        labels,
-                        ...(args.loadBalancerAnnotations ? { annotations: { ...args.loadBalancerAnnotations } } : {}),
-                    },
-                    spec: {
-                        type: "LoadBalancer",
-                        selector: { [POD_NAME_LABEL]: r.podName },
-                        ports: [{ name: "cql", port: BACKEND_PORT, targetPort: BACKEND_PORT, protocol: "TCP" }],
-                        loadBalancerSourceRanges: [...args.clientCidrs],
-                        externalTrafficPolicy: "Local",
-                        ...(staticIp ? { loadBalancerIP: staticIp } : {}),
-                    },
+                    serviceName: nodeLoadBalancerName(r.podName),
+                    namespace: args.namespace,
+                    selector: { [POD_NAME_LABEL]: r.podName },
+                    ports: [{ name: "cql", port: BACKEND_PORT, targetPort: BACKEND_PORT, protocol: "TCP" }],
+                    loadBalancerIP: args.staticAddresses?.[r.podName],
                 },
                 child,
             );

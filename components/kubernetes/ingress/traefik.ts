@@ -1,18 +1,8 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { throwIfProblems } from "../../errors";
 import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
 import { TRAEFIK } from "../../versions";
-import { NodeServices } from "../node-services";
-import {
-    controllerService,
-    DEDICATED_NODE_PORT_ANNOTATION,
-    ingressLabels,
-    IngressLayerArgs,
-    loadBalancerAddress,
-    nodePortName,
-    validateIngressArgs,
-} from "./types";
+import { controllerEntry, nodeRoutes, pinnedChart, startSniLayer } from "./controller";
+import { DEDICATED_NODE_PORT_ANNOTATION, IngressLayerArgs, nodePortName } from "./types";
 
 /** Traefik's entry point for SNI routing on 9042. A preinstalled Traefik needs one of this name. */
 export const TRAEFIK_SNI_ENTRY_POINT = "cassandra";
@@ -38,50 +28,21 @@ export class Traefik extends pulumi.ComponentResource {
 
     constructor(name: string, args: IngressLayerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:ingress:Traefik", name, args, opts);
-        throwIfProblems(`Invalid arguments for Traefik "${name}"`, validateIngressArgs(args, { sni: true }));
-        const child = { parent: this, provider: args.provider };
-        const labels = ingressLabels(args.datacenter);
-        const backends = new NodeServices(
-            `${name}-backends`,
-            { provider: args.provider, namespace: args.namespace, routes: args.routes, labels },
-            { parent: this },
-        );
-        const waitFor: pulumi.Resource[] = [backends];
-        if (args.controller.preinstalled) {
-            this.address = pulumi.output(args.controller.address as string);
-        } else {
-            const namespace = args.controller.namespace ?? "traefik";
-            const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: namespace, labels } }, child);
-            const chart = new k8s.helm.v4.Chart(
-                `${name}-chart`,
-                {
-                    name: TRAEFIK_RELEASE,
-                    chart: TRAEFIK.chart,
-                    version: TRAEFIK.chartVersion,
-                    repositoryOpts: { repo: TRAEFIK.repo },
-                    namespace,
-                    values: traefikValues(args.routes),
-                },
-                { ...child, dependsOn: [ns] },
-            );
-            const svc = controllerService(
-                `${name}-service`,
-                args,
-                {
-                    serviceName: "traefik-cassandra",
-                    namespace,
-                    selector: { "app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": TRAEFIK_RELEASE },
-                },
-                { ...child, dependsOn: [ns] },
-            );
-            this.address = loadBalancerAddress(svc);
+        const base = startSniLayer(this, "Traefik", name, args);
+        const entry = controllerEntry(name, args, base, {
+            defaultNamespace: "traefik",
+            serviceName: "traefik-cassandra",
+            selector: { "app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": TRAEFIK_RELEASE },
             // The chart installs the IngressRouteTCP CRD.
-            waitFor.push(chart);
-        }
-        for (const r of args.routes) {
-            new k8s.apiextensions.CustomResource(`${name}-${r.podName}-sni`, sniRoute(args, r, labels), { ...child, dependsOn: waitFor });
-            new k8s.apiextensions.CustomResource(`${name}-${r.podName}-port`, portRoute(args, r, labels), { ...child, dependsOn: waitFor });
-        }
+            charts: (namespace, ns) => [
+                pinnedChart(`${name}-chart`, TRAEFIK_RELEASE, TRAEFIK, namespace, traefikValues(args.routes), { ...base.child, dependsOn: [ns] }),
+            ],
+        });
+        this.address = entry.address;
+        nodeRoutes(name, args.routes, (r) => sniRoute(args, r, base.labels), (r) => portRoute(args, r, base.labels), {
+            ...base.child,
+            dependsOn: entry.waitFor,
+        });
         this.registerOutputs({ address: this.address });
     }
 }

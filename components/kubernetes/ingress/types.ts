@@ -162,13 +162,42 @@ export interface ControllerServiceSpec {
  * the SNI port and every dedicated node port, limited to `clientCidrs`. The layers create it
  * themselves (and turn the charts' own Services off or to ClusterIP) so its ranges, ports and
  * annotations are in the program, reviewed and tested, and its address is a plain output.
- * `externalTrafficPolicy: Local` keeps the client's address, so the source ranges hold at the node
- * too and the controller logs real clients.
  */
 export function controllerService(
     name: string,
     args: IngressLayerArgs,
     spec: ControllerServiceSpec,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Service {
+    return clientLoadBalancerService(
+        name,
+        args,
+        {
+            ...spec,
+            ports: entryPointPorts(args.routes).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" })),
+        },
+        opts,
+    );
+}
+
+/** A public LoadBalancer Service: where it lives, what it selects and exposes. */
+export interface ClientLoadBalancerSpec extends ControllerServiceSpec {
+    /** Service ports, each exposed on the same number it targets. */
+    readonly ports: readonly { name: string; port: number; targetPort: number; protocol: string }[];
+    /** Reserved address (`loadBalancerIP`). Defaults to one the cloud assigns. */
+    readonly loadBalancerIP?: pulumi.Input<string>;
+}
+
+/**
+ * A LoadBalancer Service reachable only from `clientCidrs`, with the layer's labels and
+ * `loadBalancerAnnotations`: the shape of every public entry, the controller's and the
+ * `loadbalancer` layer's per-node ones alike. `externalTrafficPolicy: Local` keeps the client's
+ * address, so the source ranges hold at the node too and the proxy or node logs real clients.
+ */
+export function clientLoadBalancerService(
+    name: string,
+    args: IngressLayerArgs,
+    spec: ClientLoadBalancerSpec,
     opts: pulumi.CustomResourceOptions,
 ): k8s.core.v1.Service {
     return new k8s.core.v1.Service(
@@ -183,9 +212,10 @@ export function controllerService(
             spec: {
                 type: "LoadBalancer",
                 selector: { ...spec.selector },
-                ports: entryPointPorts(args.routes).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" })),
+                ports: [...spec.ports],
                 loadBalancerSourceRanges: [...args.clientCidrs],
                 externalTrafficPolicy: "Local",
+                ...(spec.loadBalancerIP ? { loadBalancerIP: spec.loadBalancerIP } : {}),
             },
         },
         opts,

@@ -8,16 +8,13 @@ import {
     K8sObject,
     ofKind,
     publicServices,
-    RecordedResource,
-    render,
     Rendered,
+    renderLayer,
     scenario,
     schemaErrors,
-    setupMocks,
     unvalidatedKinds,
 } from "./harness";
 
-let resources: RecordedResource[];
 let mod: typeof import("../../../components/kubernetes/ingress/gateway-api");
 type GatewayApi = InstanceType<typeof mod.GatewayApi>;
 
@@ -26,20 +23,19 @@ let installed: Rendered<GatewayApi>;
 let preinstalled: Rendered<GatewayApi>;
 
 beforeAll(async () => {
-    resources = await setupMocks();
-    mod = await import("../../../components/kubernetes/ingress/gateway-api");
-    const args = { namespace: s.namespace, datacenter: "dc1", routes: s.routes, clientCidrs: CLIENT_CIDRS };
-    installed = await render(resources, (provider) =>
-        new mod.GatewayApi("g", {
-            ...args,
-            provider,
-            controller: { preinstalled: false, gatewayClassName: "istio" },
-            loadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "External" },
-        }),
-    );
-    preinstalled = await render(resources, (provider) =>
-        new mod.GatewayApi("p", { ...args, provider, controller: { preinstalled: true, address: "192.0.2.30", gatewayClassName: "eg" } }),
-    );
+    ({ mod, rendered: [installed, preinstalled] } = await renderLayer(
+        () => import("../../../components/kubernetes/ingress/gateway-api"),
+        s,
+        (m, name, args) => new m.GatewayApi(name, args),
+        [
+            {
+                name: "g",
+                controller: { preinstalled: false, gatewayClassName: "istio" },
+                loadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "External" },
+            },
+            { name: "p", controller: { preinstalled: true, address: "192.0.2.30", gatewayClassName: "eg" } },
+        ],
+    ));
 });
 
 const RFC1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

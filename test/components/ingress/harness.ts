@@ -2,6 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
 import { IngressKind, parseSettings } from "../../../components/config";
+// Types only: a layer module must load after the mocks are set (see renderLayer).
+import type { IngressControllerArgs, LoadBalancersArgs } from "../../../components/kubernetes/ingress";
 import { planPki } from "../../../components/plan/pki-plan";
 import { NodeRoute, planRoutes } from "../../../components/plan/routes";
 import { buildTopology } from "../../../components/plan/topology";
@@ -95,6 +97,34 @@ export async function render<T extends { address: pulumi.Output<string> }>(
     await settled(resources);
     const recorded = [...resources];
     return { component, address, recorded, objects: kubernetesObjects(recorded, ["dc1"]).map((o) => o.object) };
+}
+
+/** One build of a layer: its resource name and what it gets beyond dc1's routes and the client ranges. */
+export interface LayerCase {
+    readonly name: string;
+    readonly controller: IngressControllerArgs;
+    readonly loadBalancerAnnotations?: Readonly<Record<string, string>>;
+    readonly staticAddresses?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Sets up a layer test: installs the mocks, then loads the layer module (it must register with
+ * the mocks), then renders one build per case in order, each with dc1's routes of `s` and
+ * `CLIENT_CIDRS`.
+ */
+export async function renderLayer<M, T extends { address: pulumi.Output<string> }>(
+    load: () => Promise<M>,
+    s: Scenario,
+    make: (mod: M, name: string, args: LoadBalancersArgs) => T,
+    cases: readonly LayerCase[],
+): Promise<{ mod: M; rendered: Rendered<T>[] }> {
+    const resources = await setupMocks();
+    const mod = await load();
+    const rendered: Rendered<T>[] = [];
+    for (const { name, ...rest } of cases) {
+        rendered.push(await render(resources, (provider) => make(mod, name, { namespace: s.namespace, datacenter: "dc1", routes: s.routes, clientCidrs: CLIENT_CIDRS, provider, ...rest })));
+    }
+    return { mod, rendered };
 }
 
 const validator = createValidator();

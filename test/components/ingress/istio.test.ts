@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
     charts,
-    CLIENT_CIDRS,
     expectNodeBackends,
     expectSinglePublicEntry,
     expectSniNamesOnCertificate,
@@ -9,31 +8,29 @@ import {
     K8sObject,
     ofKind,
     publicServices,
-    RecordedResource,
-    render,
     Rendered,
+    renderLayer,
     scenario,
     schemaErrors,
-    setupMocks,
     unvalidatedKinds,
 } from "./harness";
 
-let resources: RecordedResource[];
-let mod: typeof import("../../../components/kubernetes/ingress/istio");
-type Istio = InstanceType<typeof mod.Istio>;
+type Istio = InstanceType<typeof import("../../../components/kubernetes/ingress/istio").Istio>;
 
 const s = scenario("istio", HOST_IDS);
 let installed: Rendered<Istio>;
 let preinstalled: Rendered<Istio>;
 
 beforeAll(async () => {
-    resources = await setupMocks();
-    mod = await import("../../../components/kubernetes/ingress/istio");
-    const args = { namespace: s.namespace, datacenter: "dc1", routes: s.routes, clientCidrs: CLIENT_CIDRS };
-    installed = await render(resources, (provider) => new mod.Istio("i", { ...args, provider, controller: { preinstalled: false } }));
-    preinstalled = await render(resources, (provider) =>
-        new mod.Istio("p", { ...args, provider, controller: { preinstalled: true, address: "lb.example.net" } }),
-    );
+    ({ rendered: [installed, preinstalled] } = await renderLayer(
+        () => import("../../../components/kubernetes/ingress/istio"),
+        s,
+        (m, name, args) => new m.Istio(name, args),
+        [
+            { name: "i", controller: { preinstalled: false } },
+            { name: "p", controller: { preinstalled: true, address: "lb.example.net" } },
+        ],
+    ));
 });
 
 const backendOf = (host: string) => host.split(".")[0];

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
     charts,
-    CLIENT_CIDRS,
     expectNodeBackends,
     expectSinglePublicEntry,
     expectSniNamesOnCertificate,
@@ -9,33 +8,29 @@ import {
     K8sObject,
     ofKind,
     publicServices,
-    RecordedResource,
-    render,
     Rendered,
+    renderLayer,
     scenario,
     schemaErrors,
-    setupMocks,
     unvalidatedKinds,
 } from "./harness";
 
-let resources: RecordedResource[];
-let mod: typeof import("../../../components/kubernetes/ingress/kong");
-type Kong = InstanceType<typeof mod.Kong>;
+type Kong = InstanceType<typeof import("../../../components/kubernetes/ingress/kong").Kong>;
 
 const s = scenario("kong", HOST_IDS);
 let installed: Rendered<Kong>;
 let preinstalled: Rendered<Kong>;
 
 beforeAll(async () => {
-    resources = await setupMocks();
-    mod = await import("../../../components/kubernetes/ingress/kong");
-    const args = { namespace: s.namespace, datacenter: "dc1", routes: s.routes, clientCidrs: CLIENT_CIDRS };
-    installed = await render(resources, (provider) =>
-        new mod.Kong("k", { ...args, provider, controller: { preinstalled: false }, loadBalancerAnnotations: { "cloud.google.com/l4-rbs": "enabled" } }),
-    );
-    preinstalled = await render(resources, (provider) =>
-        new mod.Kong("p", { ...args, provider, controller: { preinstalled: true, address: "192.0.2.20" } }),
-    );
+    ({ rendered: [installed, preinstalled] } = await renderLayer(
+        () => import("../../../components/kubernetes/ingress/kong"),
+        s,
+        (m, name, args) => new m.Kong(name, args),
+        [
+            { name: "k", controller: { preinstalled: false }, loadBalancerAnnotations: { "cloud.google.com/l4-rbs": "enabled" } },
+            { name: "p", controller: { preinstalled: true, address: "192.0.2.20" } },
+        ],
+    ));
 });
 
 const ingresses = (objects: readonly Record<string, unknown>[]) => ofKind(objects, "TCPIngress");

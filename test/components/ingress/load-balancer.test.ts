@@ -5,16 +5,13 @@ import {
     ofKind,
     outputOf,
     publicServices,
-    RecordedResource,
-    render,
     Rendered,
+    renderLayer,
     scenario,
     schemaErrors,
-    setupMocks,
     unvalidatedKinds,
 } from "./harness";
 
-let resources: RecordedResource[];
 let mod: typeof import("../../../components/kubernetes/ingress");
 type LoadBalancers = InstanceType<typeof mod.LoadBalancers>;
 
@@ -23,21 +20,19 @@ let lb: Rendered<LoadBalancers>;
 let nodeAddresses: Record<string, string>;
 
 beforeAll(async () => {
-    resources = await setupMocks();
-    mod = await import("../../../components/kubernetes/ingress");
-    lb = await render(resources, (provider) => {
-        const layer = mod.createIngress("loadbalancer", "lb", {
-            provider,
-            namespace: s.namespace,
-            datacenter: "dc1",
-            routes: s.routes,
-            clientCidrs: CLIENT_CIDRS,
-            controller: { preinstalled: false },
-            loadBalancerAnnotations: { "cloud.google.com/l4-rbs": "enabled" },
-            staticAddresses: { "cassandra-dc1-rack2-sts-0": "203.0.113.77" },
-        });
-        return layer as LoadBalancers;
-    });
+    ({ mod, rendered: [lb] } = await renderLayer(
+        () => import("../../../components/kubernetes/ingress"),
+        s,
+        (m, name, args) => m.createIngress("loadbalancer", name, args) as LoadBalancers,
+        [
+            {
+                name: "lb",
+                controller: { preinstalled: false },
+                loadBalancerAnnotations: { "cloud.google.com/l4-rbs": "enabled" },
+                staticAddresses: { "cassandra-dc1-rack2-sts-0": "203.0.113.77" },
+            },
+        ],
+    ));
     nodeAddresses = await outputOf(lb.component.nodeAddresses);
 });
 

@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
     charts,
-    CLIENT_CIDRS,
     expectNodeBackends,
     expectSinglePublicEntry,
     expectSniNamesOnCertificate,
@@ -10,16 +9,13 @@ import {
     K8sObject,
     ofKind,
     publicServices,
-    RecordedResource,
-    render,
     Rendered,
+    renderLayer,
     scenario,
     schemaErrors,
-    setupMocks,
     unvalidatedKinds,
 } from "./harness";
 
-let resources: RecordedResource[];
 let mod: typeof import("../../../components/kubernetes/ingress/traefik");
 type Traefik = InstanceType<typeof mod.Traefik>;
 
@@ -28,13 +24,15 @@ let installed: Rendered<Traefik>;
 let preinstalled: Rendered<Traefik>;
 
 beforeAll(async () => {
-    resources = await setupMocks();
-    mod = await import("../../../components/kubernetes/ingress/traefik");
-    const args = { namespace: s.namespace, datacenter: "dc1", routes: s.routes, clientCidrs: CLIENT_CIDRS };
-    installed = await render(resources, (provider) => new mod.Traefik("t", { ...args, provider, controller: { preinstalled: false } }));
-    preinstalled = await render(resources, (provider) =>
-        new mod.Traefik("p", { ...args, provider, controller: { preinstalled: true, address: "192.0.2.10" } }),
-    );
+    ({ mod, rendered: [installed, preinstalled] } = await renderLayer(
+        () => import("../../../components/kubernetes/ingress/traefik"),
+        s,
+        (m, name, args) => new m.Traefik(name, args),
+        [
+            { name: "t", controller: { preinstalled: false } },
+            { name: "p", controller: { preinstalled: true, address: "192.0.2.10" } },
+        ],
+    ));
 });
 
 /** Matched SNI names by backend Service, from the `cassandra` entry point's routes. */
