@@ -9,7 +9,8 @@ export default defineConfig({
         exclude: ["test/e2e/**", "node_modules/**"],
         // Pulumi's mock runtime is process-global state: one file per worker process keeps them apart.
         pool: "forks",
-        testTimeout: 30_000,
+        testTimeout: 60_000,
+        hookTimeout: 120_000,
         reporters: ["default", "json"],
         outputFile: { json: "out/test-results.json" },
     },
