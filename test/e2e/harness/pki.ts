@@ -92,6 +92,19 @@ async function keyPem(keys: CryptoKeyPair): Promise<string> {
     return x509.PemConverter.encode(der, "PRIVATE KEY");
 }
 
+/** The CA's private key as PKCS#8 PEM, kept in the run directory so tests can issue deliberately bad certificates. */
+export async function caKeyPem(ca: CertificateAuthority): Promise<string> {
+    return keyPem(ca.keys);
+}
+
+export async function loadCa(certPem: string, keyPemText: string, spec: KeySpec): Promise<CertificateAuthority> {
+    const cert = new x509.X509Certificate(certPem);
+    const alg = keyAlgorithm(spec).gen;
+    const privateKey = await subtle.importKey("pkcs8", x509.PemConverter.decodeFirst(keyPemText), alg, true, ["sign"]);
+    const publicKey = await cert.publicKey.export(alg, ["verify"], webcrypto as unknown as Crypto);
+    return { cert, keys: { privateKey, publicKey } as CryptoKeyPair, spec };
+}
+
 export async function createCa(plan: PkiPlan, commonName = plan.ca.commonName): Promise<CertificateAuthority> {
     const keys = await generateKeys(plan.key);
     const cert = await x509.X509CertificateGenerator.createSelfSigned({

@@ -1,0 +1,152 @@
+/**
+ * Data-plane benchmark (not a test): `npm run bench:dataplane`. Starts the e2e environment
+ * (plus a direct client→pod route used only here), then prints
+ *  1. p50/p99 latency and throughput of a fixed read/write workload through the SNI router's
+ *     per-node ports vs straight to the nodes, and their p50 ratio (target ≤ 1.15);
+ *  2. how often the coordinator is a replica of the key ("token-aware hit rate") with per-node
+ *     routes vs one shared endpoint that balances over the nodes (no per-node identity).
+ */
+import { performance } from "node:perf_hooks";
+import { Client, types } from "cassandra-driver";
+import { bundleFor, startEnvironment, stopEnvironment } from "../test/e2e/harness/cluster";
+import { BundleAddressTranslator, connectBundle } from "../test/e2e/harness/clients";
+import { createKeyspace, fixture } from "../test/e2e/harness/fixture";
+import { progress } from "../test/e2e/harness/log";
+import type { E2eState } from "../test/e2e/harness/state";
+
+const SHARED_PORT = 29042;
+const OPS = 4000;
+const WARMUP = 500;
+const CONCURRENCY = 8;
+const ROUNDS = 2;
+const HIT_SAMPLES = 200;
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/** Half writes, half reads of the key just written, at LOCAL_QUORUM; returns per-op latencies (ms) and ops/s. */
+async function workload(client: Client, ops: number, tag: string): Promise<{ latencies: number[]; opsPerSec: number }> {
+    const lq = { prepare: true, consistency: types.consistencies.localQuorum };
+    const latencies: number[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+            for (let i = next++; i < ops; i = next++) {
+                const key = `${tag}-${i >> 1}`;
+                const start = performance.now();
+                if (i % 2 === 0) {
+                    await client.execute("INSERT INTO bench.kv (k, v) VALUES (?, ?)", [key, "x".repeat(100)], lq);
+                } else {
+                    await client.execute("SELECT v FROM bench.kv WHERE k = ?", [key], lq);
+                }
+                latencies.push(performance.now() - start);
+            }
+        }),
+    );
+    return { latencies, opsPerSec: ops / ((performance.now() - t0) / 1000) };
+}
+
+function directClient(state: E2eState): Client {
+    const bundle = bundleFor(state, "dc1");
+    return new Client({
+        contactPoints: state.nodes.filter((n) => n.datacenter === "dc1").map((n) => `${n.ip}:9042`),
+        localDataCenter: "dc1",
+        sslOptions: { ca: [state.caPem], servername: bundle.serverName, rejectUnauthorized: true },
+    });
+}
+
+/** Like a single LoadBalancer Service: every node is known by the same address. */
+function sharedEndpointClient(state: E2eState): Client {
+    const bundle = bundleFor(state, "dc1");
+    const shared = `${bundle.serverName}:${SHARED_PORT}`;
+    const addressTranslation = Object.fromEntries(Object.keys(bundle.addressTranslation).map((k) => [k, shared]));
+    return new Client({
+        contactPoints: [shared],
+        localDataCenter: "dc1",
+        policies: { addressResolution: new BundleAddressTranslator({ ...bundle, addressTranslation }) },
+        sslOptions: { ca: [state.caPem], servername: bundle.serverName, rejectUnauthorized: true },
+    });
+}
+
+/** Share of keyed requests whose coordinator (from the query trace) owns the key. */
+async function hitRate(state: E2eState, client: Client, reference: Client, tag: string): Promise<number> {
+    const podByIp = new Map(state.nodes.map((n) => [n.ip, n.podName]));
+    const { podOfEndpoint } = fixture();
+    let hits = 0;
+    for (let i = 0; i < HIT_SAMPLES; i++) {
+        const key = `${tag}-${i}`;
+        const rs = await client.execute("INSERT INTO bench_rf1.kv (k, v) VALUES (?, ?)", [key, "v"], {
+            prepare: true,
+            consistency: types.consistencies.localOne,
+            traceQuery: true,
+        });
+        const trace = await reference.metadata.getTrace(rs.info.traceId);
+        const coordinator = podByIp.get(String(trace.coordinator));
+        const replicas = reference
+            .getReplicas("bench_rf1", Buffer.from(key, "utf8"))
+            .filter((h) => h.datacenter === "dc1")
+            .map((h) => podOfEndpoint(h.address));
+        if (coordinator && replicas.includes(coordinator)) {
+            hits++;
+        }
+    }
+    return hits / HIT_SAMPLES;
+}
+
+async function main(): Promise<void> {
+    const state = await startEnvironment({ directPath: true, sharedPort: SHARED_PORT });
+    const viaRouter = await connectBundle(bundleFor(state, "dc1"), { ca: state.caPem });
+    const direct = directClient(state);
+    await direct.connect();
+    await createKeyspace(viaRouter, "bench", { dc1: 2, dc2: 2 });
+    await viaRouter.execute("CREATE TABLE IF NOT EXISTS bench.kv (k text PRIMARY KEY, v text)");
+
+    progress(`warming up (${WARMUP} ops per path)`);
+    await workload(viaRouter, WARMUP, "warm-r");
+    await workload(direct, WARMUP, "warm-d");
+
+    const results: Record<string, { latencies: number[]; rates: number[] }> = { router: { latencies: [], rates: [] }, direct: { latencies: [], rates: [] } };
+    for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, client] of [["router", viaRouter], ["direct", direct]] as const) {
+            const r = await workload(client, OPS, `${name}-${round}`);
+            results[name].latencies.push(...r.latencies);
+            results[name].rates.push(r.opsPerSec);
+            progress(`round ${round + 1} ${name}: ${r.opsPerSec.toFixed(0)} ops/s`);
+        }
+    }
+    const summary = Object.fromEntries(
+        Object.entries(results).map(([name, r]) => {
+            const sorted = [...r.latencies].sort((a, b) => a - b);
+            return [name, { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), opsPerSec: r.rates.reduce((a, b) => a + b, 0) / r.rates.length }];
+        }),
+    );
+
+    await createKeyspace(viaRouter, "bench_rf1", { dc1: 1, dc2: 1 });
+    const shared = sharedEndpointClient(state);
+    await shared.connect();
+    const perNode = await hitRate(state, viaRouter, viaRouter, "hit-node");
+    const sharedRate = await hitRate(state, shared, viaRouter, "hit-shared");
+    const dc1Nodes = state.nodes.filter((n) => n.datacenter === "dc1").length;
+
+    const ms = (x: number) => `${x.toFixed(2)} ms`;
+    console.log("\n== data plane: fixed workload (50% writes, 50% reads, LOCAL_QUORUM, RF dc1:2 dc2:2, concurrency 8, TLS)");
+    console.log(`ops per path: ${OPS * ROUNDS} in ${ROUNDS} interleaved rounds, after ${WARMUP} warm-up ops`);
+    for (const [name, s] of Object.entries(summary)) {
+        console.log(`${name.padEnd(7)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  throughput ${s.opsPerSec.toFixed(0)} ops/s`);
+    }
+    const ratio = summary.router.p50 / summary.direct.p50;
+    console.log(`router/direct p50 ratio: ${ratio.toFixed(3)} (target <= 1.15: ${ratio <= 1.15 ? "met" : "NOT met"})`);
+    console.log(`router/direct p99 ratio: ${(summary.router.p99 / summary.direct.p99).toFixed(3)}`);
+    console.log(`\n== token-aware hit rate (RF dc1:1 over ${dc1Nodes} nodes, ${HIT_SAMPLES} keyed writes, coordinator from query traces)`);
+    console.log(`per-node routes (bundle):      ${(perNode * 100).toFixed(1)}%`);
+    console.log(`single shared endpoint:        ${(sharedRate * 100).toFixed(1)}%   (RF/N = ${((1 / dc1Nodes) * 100).toFixed(0)}%)`);
+
+    await Promise.all([viaRouter.shutdown(), direct.shutdown(), shared.shutdown()]);
+}
+
+main()
+    .catch((err) => {
+        console.error(err);
+        process.exitCode = 1;
+    })
+    .finally(() => stopEnvironment());

@@ -1,0 +1,82 @@
+import { Client, types } from "cassandra-driver";
+import type { ClientBundle } from "../../../components/plan/client-bundle";
+import { bundleFor } from "./cluster";
+import { BundleClientOptions, connectBundle } from "./clients";
+import { waitFor } from "./exec";
+import { E2eState, readState } from "./state";
+
+/** What a test file needs from the running environment. */
+export interface Fixture {
+    readonly state: E2eState;
+    readonly bundles: Readonly<Record<string, ClientBundle>>;
+    /** Connects a bundle client for `dc`; closed by `closeAll`. */
+    connect(dc: string, o?: Partial<BundleClientOptions>): Promise<Client>;
+    closeAll(): Promise<void>;
+    /** Driver endpoint ("host:port", as the driver names a host) → pod name, for names and resolved entry addresses alike. */
+    podOfEndpoint(endpoint: string): string | undefined;
+}
+
+export function fixture(): Fixture {
+    const state = readState();
+    const bundles = Object.fromEntries([...new Set(state.nodes.map((n) => n.datacenter))].map((dc) => [dc, bundleFor(state, dc)]));
+    const clients: Client[] = [];
+    const endpoints = new Map<string, string>();
+    for (const b of Object.values(bundles)) {
+        for (const n of state.nodes) {
+            const via = b.addressTranslation[`${n.ip}:9042`];
+            if (via) {
+                const [host, port] = via.split(":");
+                endpoints.set(via, n.podName);
+                endpoints.set(`${state.entryAddresses[host]}:${port}`, n.podName);
+            }
+        }
+    }
+    return {
+        state,
+        bundles,
+        async connect(dc, o = {}) {
+            const c = await connectBundle(bundles[dc], { ca: state.caPem, ...o });
+            clients.push(c);
+            return c;
+        },
+        async closeAll() {
+            await Promise.all(clients.splice(0).map((c) => c.shutdown().catch(() => undefined)));
+        },
+        podOfEndpoint: (e) => endpoints.get(e),
+    };
+}
+
+/** Keyspace replicated `rf` per datacenter with NetworkTopologyStrategy. */
+export async function createKeyspace(client: Client, name: string, rf: Readonly<Record<string, number>>): Promise<void> {
+    const replication = Object.entries(rf)
+        .map(([dc, n]) => `'${dc}': ${n}`)
+        .join(", ");
+    await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${name} WITH replication = {'class': 'NetworkTopologyStrategy', ${replication}}`);
+    await client.execute(`CREATE TABLE IF NOT EXISTS ${name}.kv (k text PRIMARY KEY, v text)`);
+}
+
+/**
+ * Waits until every node serves CQL and sees every other as up: a write at ALL to a keyspace
+ * replicated on every node succeeds. Test files that restart nodes call it before handing over.
+ */
+export async function waitUntilHealthy(f: Fixture): Promise<void> {
+    for (const dc of Object.keys(f.bundles)) {
+        const client = await connectBundle(f.bundles[dc], { ca: f.state.caPem });
+        try {
+            await createKeyspace(client, "e2e_health", Object.fromEntries(Object.keys(f.bundles).map((d) => [d, 2])));
+            await waitFor(
+                `every node to be up as seen from ${dc}`,
+                async () => {
+                    await client.execute("INSERT INTO e2e_health.kv (k, v) VALUES (?, ?)", [dc, String(Date.now())], {
+                        consistency: types.consistencies.all,
+                    });
+                    return client.hosts.values().every((h) => h.datacenter !== dc || h.isUp());
+                },
+                90_000,
+                1000,
+            );
+        } finally {
+            await client.shutdown();
+        }
+    }
+}
