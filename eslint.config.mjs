@@ -2,7 +2,16 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "bin/**", "out/**", ".e2e/**", "policies/node_modules/**", "examples/**/node_modules/**"] },
+    {
+        ignores: [
+            "node_modules/**",
+            "bin/**",
+            "out/**",
+            ".e2e/**",
+            "policies/node_modules/**",
+            "examples/**/node_modules/**",
+        ],
+    },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
@@ -10,8 +19,13 @@ export default tseslint.config(
         rules: {
             // An Output in a template literal prints "Calling [toString] on an Output" instead of its value.
             "@pulumi/no-output-in-template-literal": "error",
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+            ],
         },
-        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        languageOptions: {
+            parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+        },
     },
 );

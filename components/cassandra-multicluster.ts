@@ -10,9 +10,23 @@ import { Datacenter } from "./kubernetes/datacenter";
 import { DnsStubs } from "./kubernetes/dns-stubs";
 import { CertificateAuthority } from "./pki/certificate-authority";
 import { NodeCertificates } from "./pki/node-certificates";
-import { ExternalDns, ExternalDnsRecord, ingressDnsRecords, loadBalancerDnsRecords } from "./gcp/external-dns";
+import {
+    ExternalDns,
+    ExternalDnsRecord,
+    ingressDnsRecords,
+    loadBalancerDnsRecords,
+} from "./gcp/external-dns";
 import { createIngress, IngressLayer, LoadBalancers } from "./kubernetes/ingress";
-import { buildPlan, DatacenterRanges, ExternalClientBundle, externalClientBundle, nodeTag, Plan, planRoutes, secretNames } from "./plan";
+import {
+    buildPlan,
+    DatacenterRanges,
+    ExternalClientBundle,
+    externalClientBundle,
+    nodeTag,
+    Plan,
+    planRoutes,
+    secretNames,
+} from "./plan";
 
 /** CassandraMultiClusterArgs are the stack settings (see the README's config reference) plus the GCP project. */
 export interface CassandraMultiClusterArgs extends SettingsInput {
@@ -60,19 +74,35 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
     /** What applications outside the clusters need to connect (see `createExternalClient`); undefined without ingress. */
     public readonly clientBundle: pulumi.Output<ExternalClientBundle | undefined>;
 
-    constructor(name: string, args: CassandraMultiClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: CassandraMultiClusterArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("cassandra-multicluster:index:CassandraMultiCluster", name, args, opts);
         const { gcpProject, ...settingsInput } = args;
         const settings = parseSettings(settingsInput as Record<string, unknown>);
         if (!settings.existingClusters) {
-            throwIfProblems(`Invalid arguments for CassandraMultiCluster "${name}"`, gcpProject ? [] : [problem("gcpProject", `GKE clusters need a GCP project; set gcp:project in the stack config`)]);
+            throwIfProblems(
+                `Invalid arguments for CassandraMultiCluster "${name}"`,
+                gcpProject
+                    ? []
+                    : [
+                          problem(
+                              "gcpProject",
+                              `GKE clusters need a GCP project; set gcp:project in the stack config`,
+                          ),
+                      ],
+            );
         }
         this.plan = buildPlan(settings);
 
         const clusters = settings.existingClusters
             ? this.existingClusters(name, settings)
             : this.gkeClusters(name, this.plan, gcpProject as string);
-        this.providers = Object.fromEntries(Object.entries(clusters).map(([dc, c]) => [dc, c.provider]));
+        this.providers = Object.fromEntries(
+            Object.entries(clusters).map(([dc, c]) => [dc, c.provider]),
+        );
 
         if (settings.dns === "stub") {
             new DnsStubs(
@@ -82,7 +112,9 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                         name: dc.name,
                         provider: clusters[dc.name].provider,
                         flavor: settings.existingClusters ? "coredns" : "kube-dns",
-                        loadBalancerAnnotations: settings.existingClusters ? NO_ANNOTATIONS : GKE_INTERNAL_LB,
+                        loadBalancerAnnotations: settings.existingClusters
+                            ? NO_ANNOTATIONS
+                            : GKE_INTERNAL_LB,
                         allowedSourceRanges: this.plan.network.datacenters
                             .filter((r) => r.datacenter !== dc.name)
                             .flatMap((r) => [r.pods, ...(r.nodes ? [r.nodes] : [])]),
@@ -94,15 +126,31 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
         }
 
         const pki = this.plan.pki;
-        const ca = new CertificateAuthority(`${name}-ca`, { key: pki.key, ...pki.ca }, { parent: this });
+        const ca = new CertificateAuthority(
+            `${name}-ca`,
+            { key: pki.key, ...pki.ca },
+            { parent: this },
+        );
         const certs = new NodeCertificates(
             `${name}-certs`,
-            { key: pki.key, certificates: [...pki.nodes, ...pki.clients], caCertPem: ca.certPem, caKeyPem: ca.keyPem },
+            {
+                key: pki.key,
+                certificates: [...pki.nodes, ...pki.clients],
+                caCertPem: ca.certPem,
+                caKeyPem: ca.keyPem,
+            },
             { parent: this },
         );
         // Generated once for the whole Cassandra cluster: every datacenter must share the superuser.
-        const password = new random.RandomPassword(`${name}-superuser`, { length: 32, special: false }, { parent: this });
-        const superuser = { username: `${settings.clusterName}-superuser`, password: password.result };
+        const password = new random.RandomPassword(
+            `${name}-superuser`,
+            { length: 32, special: false },
+            { parent: this },
+        );
+        const superuser = {
+            username: `${settings.clusterName}-superuser`,
+            password: password.result,
+        };
 
         // Host IDs join the routes on a later `pulumi up` (see the README); names and ports work from the first.
         const routes = planRoutes(settings, this.plan.topology);
@@ -110,14 +158,20 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
         const dnsRecords: ExternalDnsRecord[] = [];
         for (const dc of this.plan.topology.datacenters) {
             const provider = clusters[dc.name].provider;
-            const operator = new CassOperator(`${name}-${dc.name}-operator`, { provider }, { parent: this });
+            const operator = new CassOperator(
+                `${name}-${dc.name}-operator`,
+                { provider },
+                { parent: this },
+            );
             const datacenter = new Datacenter(
                 `${name}-${dc.name}`,
                 {
                     provider,
                     settings,
                     datacenter: dc,
-                    storageClass: settings.existingClusters ? settings.existingClusters[dc.name].storageClass : STORAGE_CLASS,
+                    storageClass: settings.existingClusters
+                        ? settings.existingClusters[dc.name].storageClass
+                        : STORAGE_CLASS,
                     superuser,
                     caCertPem: ca.certPem,
                     nodeCertificates: certs.issued,
@@ -150,19 +204,36 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                 );
             }
         }
-        this.ingressAddresses = pulumi.all(Object.fromEntries(Object.entries(ingresses).map(([dc, i]) => [dc, i.address])));
-        const nodeAddresses = pulumi.all(Object.values(ingresses).map((i) => (i instanceof LoadBalancers ? i.nodeAddresses : pulumi.output({}))));
-        const racks = Object.fromEntries(this.plan.topology.datacenters.flatMap((d) => d.nodes.map((n) => [n.podName, n.rack])));
+        this.ingressAddresses = pulumi.all(
+            Object.fromEntries(Object.entries(ingresses).map(([dc, i]) => [dc, i.address])),
+        );
+        const nodeAddresses = pulumi.all(
+            Object.values(ingresses).map((i) =>
+                i instanceof LoadBalancers ? i.nodeAddresses : pulumi.output({}),
+            ),
+        );
+        const racks = Object.fromEntries(
+            this.plan.topology.datacenters.flatMap((d) => d.nodes.map((n) => [n.podName, n.rack])),
+        );
         this.clientBundle =
             routes.length === 0
                 ? pulumi.output(undefined)
                 : pulumi
                       .all([ca.certPem, this.ingressAddresses, nodeAddresses])
                       .apply(([caPem, dcAddresses, perNode]) =>
-                          externalClientBundle(settings.clusterName, caPem, routes, racks, Object.assign({}, dcAddresses, ...perNode)),
+                          externalClientBundle(
+                              settings.clusterName,
+                              caPem,
+                              routes,
+                              racks,
+                              Object.assign({}, dcAddresses, ...perNode),
+                          ),
                       );
         // Cloud DNS needs a GCP project; with existing clusters only when a zone is named (else the client bundle carries the addresses).
-        const manageDns = dnsRecords.length > 0 && gcpProject !== undefined && (!settings.existingClusters || settings.externalDnsZone !== undefined);
+        const manageDns =
+            dnsRecords.length > 0 &&
+            gcpProject !== undefined &&
+            (!settings.existingClusters || settings.externalDnsZone !== undefined);
         this.externalNameServers = manageDns
             ? new ExternalDns(
                   `${name}-external-dns`,
@@ -176,24 +247,32 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
               ).nameServers
             : pulumi.output([]);
         this.caCertPem = ca.certPem;
-        this.superuser = pulumi.secret(pulumi.all([superuser.username, superuser.password]).apply(([username, pw]) => ({ username, password: pw })));
+        this.superuser = pulumi.secret(
+            pulumi
+                .all([superuser.username, superuser.password])
+                .apply(([username, pw]) => ({ username, password: pw })),
+        );
 
-        const ranges = Object.fromEntries(this.plan.network.datacenters.map((r) => [r.datacenter, r]));
+        const ranges = Object.fromEntries(
+            this.plan.network.datacenters.map((r) => [r.datacenter, r]),
+        );
         this.datacenters = pulumi.all(
             Object.fromEntries(
                 this.plan.topology.datacenters.map((dc) => [
                     dc.name,
-                    pulumi.all([clusters[dc.name].clusterName, clusters[dc.name].endpoint]).apply(([clusterName, endpoint]) => ({
-                        clusterName,
-                        endpoint,
-                        namespace: dc.namespace,
-                        dnsDomain: dc.clusterDomain,
-                        ranges: ranges[dc.name],
-                        cassandraDatacenter: dc.name,
-                        seedService: dc.seedFqdn,
-                        additionalSeeds: dc.additionalSeeds,
-                        superuserSecret: secretNames(settings.clusterName, dc.name).superuser,
-                    })),
+                    pulumi
+                        .all([clusters[dc.name].clusterName, clusters[dc.name].endpoint])
+                        .apply(([clusterName, endpoint]) => ({
+                            clusterName,
+                            endpoint,
+                            namespace: dc.namespace,
+                            dnsDomain: dc.clusterDomain,
+                            ranges: ranges[dc.name],
+                            cassandraDatacenter: dc.name,
+                            seedService: dc.seedFqdn,
+                            additionalSeeds: dc.additionalSeeds,
+                            superuserSecret: secretNames(settings.clusterName, dc.name).superuser,
+                        })),
                 ]),
             ),
         );
@@ -253,7 +332,11 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            out[dc.name] = { provider: gke.provider, clusterName: gke.clusterName, endpoint: gke.endpoint };
+            out[dc.name] = {
+                provider: gke.provider,
+                clusterName: gke.clusterName,
+                endpoint: gke.endpoint,
+            };
         }
         return out;
     }
@@ -264,17 +347,26 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             const provider = new k8s.Provider(
                 `${name}-${dc}-k8s`,
                 // Without a kubeconfig the provider uses $KUBECONFIG or ~/.kube/config, like kubectl.
-                { ...(c.kubeconfig ? { kubeconfig: c.kubeconfig } : {}), ...(c.context ? { context: c.context } : {}) },
+                {
+                    ...(c.kubeconfig ? { kubeconfig: c.kubeconfig } : {}),
+                    ...(c.context ? { context: c.context } : {}),
+                },
                 { parent: this },
             );
             const label = c.context ?? "current-context";
-            out[dc] = { provider, clusterName: pulumi.output(label), endpoint: pulumi.output(label) };
+            out[dc] = {
+                provider,
+                clusterName: pulumi.output(label),
+                endpoint: pulumi.output(label),
+            };
         }
         return out;
     }
 }
 
-const GKE_INTERNAL_LB: Record<string, string> = { "networking.gke.io/load-balancer-type": "Internal" };
+const GKE_INTERNAL_LB: Record<string, string> = {
+    "networking.gke.io/load-balancer-type": "Internal",
+};
 const NO_ANNOTATIONS: Record<string, string> = {};
 
 interface ClusterHandle {

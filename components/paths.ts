@@ -10,7 +10,11 @@ export function packageRoot(from: string = __dirname): string {
     let dir = from;
     for (;;) {
         const manifest = join(dir, "package.json");
-        if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "cassandra-multicluster") {
+        if (
+            existsSync(manifest) &&
+            (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name ===
+                "cassandra-multicluster"
+        ) {
             return dir;
         }
         const parent = dirname(dir);

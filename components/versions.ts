@@ -66,5 +66,6 @@ export const KONG = {
  */
 export const GATEWAY_API = {
     version: "v1.6.1",
-    experimentalInstall: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/experimental-install.yaml",
+    experimentalInstall:
+        "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/experimental-install.yaml",
 } as const;

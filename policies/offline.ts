@@ -14,7 +14,11 @@ export interface Verdict {
  * values: an input holding exactly a string another resource computed (a PEM, a password)
  * depends on that resource.
  */
-export function asPolicyResources(recorded: readonly RecordedResource[], stack: string, project: string): PolicyResourceLike[] {
+export function asPolicyResources(
+    recorded: readonly RecordedResource[],
+    stack: string,
+    project: string,
+): PolicyResourceLike[] {
     const urn = (r: RecordedResource) => `urn:pulumi:${stack}::${project}::${r.type}::${r.name}`;
     const producers = new Map<string, RecordedResource>();
     for (const r of recorded) {
@@ -25,7 +29,12 @@ export function asPolicyResources(recorded: readonly RecordedResource[], stack: 
             }
         }
     }
-    const base = new Map(recorded.map((r) => [r, { type: r.type, name: r.name, urn: urn(r), props: r.inputs } as PolicyResourceLike]));
+    const base = new Map(
+        recorded.map((r) => [
+            r,
+            { type: r.type, name: r.name, urn: urn(r), props: r.inputs } as PolicyResourceLike,
+        ]),
+    );
     return recorded.map((r) => {
         const propertyDependencies: Record<string, PolicyResourceLike[]> = {};
         for (const [key, value] of Object.entries(r.inputs)) {
@@ -33,7 +42,9 @@ export function asPolicyResources(recorded: readonly RecordedResource[], stack: 
                 .map((s) => producers.get(s))
                 .filter((p): p is RecordedResource => p !== undefined && p !== r);
             if (sources.length > 0) {
-                propertyDependencies[key] = [...new Set(sources)].map((p) => base.get(p) as PolicyResourceLike);
+                propertyDependencies[key] = [...new Set(sources)].map(
+                    (p) => base.get(p) as PolicyResourceLike,
+                );
             }
         }
         return { ...(base.get(r) as PolicyResourceLike), propertyDependencies };
@@ -41,7 +52,11 @@ export function asPolicyResources(recorded: readonly RecordedResource[], stack: 
 }
 
 /** Runs every rule; `config` holds per-rule settings as in a policy config file. */
-export function runRules(rules: readonly Rule[], resources: readonly PolicyResourceLike[], config: Readonly<Record<string, Record<string, unknown>>> = {}): Verdict[] {
+export function runRules(
+    rules: readonly Rule[],
+    resources: readonly PolicyResourceLike[],
+    config: Readonly<Record<string, Record<string, unknown>>> = {},
+): Verdict[] {
     return rules.map((rule) => ({
         rule: rule.name,
         enforcementLevel: rule.enforcementLevel,

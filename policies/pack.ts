@@ -9,9 +9,14 @@ export function toStackPolicy(rule: Rule): StackValidationPolicy {
         enforcementLevel: rule.enforcementLevel,
         severity: rule.severity,
         remediationSteps: rule.remediationSteps,
-        ...(rule.configSchema ? { configSchema: rule.configSchema as StackValidationPolicy["configSchema"] } : {}),
+        ...(rule.configSchema
+            ? { configSchema: rule.configSchema as StackValidationPolicy["configSchema"] }
+            : {}),
         validateStack: (args, reportViolation) => {
-            const config = (args.getConfig<Record<string, unknown>>() ?? {}) as Record<string, unknown>;
+            const config = (args.getConfig<Record<string, unknown>>() ?? {}) as Record<
+                string,
+                unknown
+            >;
             for (const v of rule.check(args.resources, config)) {
                 reportViolation(v.message, v.urn);
             }

@@ -30,8 +30,16 @@ export interface Rule {
     readonly severity: "low" | "medium" | "high" | "critical";
     readonly remediationSteps: string;
     /** JSON schema of the rule's settings in a policy config file, with defaults. */
-    readonly configSchema?: { readonly properties: Record<string, { type: string; default?: unknown; description?: string }> };
-    check(resources: readonly PolicyResourceLike[], config: Readonly<Record<string, unknown>>): Violation[];
+    readonly configSchema?: {
+        readonly properties: Record<
+            string,
+            { type: string; default?: unknown; description?: string }
+        >;
+    };
+    check(
+        resources: readonly PolicyResourceLike[],
+        config: Readonly<Record<string, unknown>>,
+    ): Violation[];
 }
 
 /** `kubernetes:<group>/<version>:<Kind>` for any served version of the group. */

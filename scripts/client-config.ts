@@ -9,9 +9,13 @@ import { parseArgs } from "node:util";
 import { clientConfigFiles } from "../components/client/client-config";
 import type { ExternalClientBundle } from "../components/plan/client-bundle";
 
-const { values } = parseArgs({ options: { bundle: { type: "string" }, dc: { type: "string" }, out: { type: "string" } } });
+const { values } = parseArgs({
+    options: { bundle: { type: "string" }, dc: { type: "string" }, out: { type: "string" } },
+});
 if (!values.bundle || !values.dc) {
-    console.error("usage: npm run client-config -- --bundle <bundle.json> --dc <datacenter> [--out <dir>]");
+    console.error(
+        "usage: npm run client-config -- --bundle <bundle.json> --dc <datacenter> [--out <dir>]",
+    );
     process.exit(2);
 }
 const bundle = JSON.parse(readFileSync(values.bundle, "utf8")) as ExternalClientBundle;

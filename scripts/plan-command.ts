@@ -34,9 +34,18 @@ export async function planCommand(
     io: CommandIo = consoleIo,
     load: () => Promise<unknown> = () => import(join(projectDir, "index.ts")),
 ): Promise<number> {
-    const { values } = parseArgs({ args: [...argv], options: { stack: { type: "string" }, out: { type: "string" }, "stack-file": { type: "string" } } });
+    const { values } = parseArgs({
+        args: [...argv],
+        options: {
+            stack: { type: "string" },
+            out: { type: "string" },
+            "stack-file": { type: "string" },
+        },
+    });
     if (!values.stack) {
-        io.error("usage: npm run plan -- --stack <name> [--out <dir>] [--stack-file <Pulumi.<name>.yaml elsewhere>]");
+        io.error(
+            "usage: npm run plan -- --stack <name> [--out <dir>] [--stack-file <Pulumi.<name>.yaml elsewhere>]",
+        );
         return 2;
     }
     const stack = values.stack;
@@ -51,7 +60,9 @@ export async function planCommand(
         io.error(`\nstack "${stack}" has errors; nothing was rendered.\n${formatProblems(err)}`);
         return 1;
     }
-    io.log(`      ${rendered.resources.length} resources, ${rendered.objects.length} Kubernetes objects`);
+    io.log(
+        `      ${rendered.resources.length} resources, ${rendered.objects.length} Kubernetes objects`,
+    );
 
     io.log(`[2/4] validating ${rendered.objects.length} objects against the upstream schemas`);
     const validator = createValidator();
@@ -69,7 +80,10 @@ export async function planCommand(
     });
 
     io.log(`[3/4] running ${rules.length} policy rules`);
-    const verdicts = runRules(rules, asPolicyResources(rendered.resources, stack, rendered.plan.settings.clusterName));
+    const verdicts = runRules(
+        rules,
+        asPolicyResources(rendered.resources, stack, rendered.plan.settings.clusterName),
+    );
 
     io.log(`[4/4] writing ${outDir}`);
     writeOutput(outDir, rendered, schemaErrors, verdicts);
@@ -77,24 +91,37 @@ export async function planCommand(
     for (const e of schemaErrors) {
         io.error(`  schema error: ${e.object}: ${e.path}: ${e.reason}`);
     }
-    io.log(`\nschema: ${schemaErrors.length} error(s) in ${rendered.objects.length - unvalidated.length} objects`);
+    io.log(
+        `\nschema: ${schemaErrors.length} error(s) in ${rendered.objects.length - unvalidated.length} objects`,
+    );
     for (const kind of [...new Set(unvalidated)]) {
-        io.log(`  not validated (no vendored schema): ${unvalidated.filter((k) => k === kind).length} × ${kind}: ${UNVALIDATED_KINDS[kind]}`);
+        io.log(
+            `  not validated (no vendored schema): ${unvalidated.filter((k) => k === kind).length} × ${kind}: ${UNVALIDATED_KINDS[kind]}`,
+        );
     }
     for (const v of verdicts) {
-        io.log(`policy ${v.rule} (${v.enforcementLevel}): ${v.violations.length === 0 ? "pass" : `${v.violations.length} violation(s)`}`);
+        io.log(
+            `policy ${v.rule} (${v.enforcementLevel}): ${v.violations.length === 0 ? "pass" : `${v.violations.length} violation(s)`}`,
+        );
         for (const x of v.violations) {
             io.log(`  - ${x.message}`);
         }
     }
-    const blocking = verdicts.filter((v) => v.enforcementLevel === "mandatory" && v.violations.length > 0);
+    const blocking = verdicts.filter(
+        (v) => v.enforcementLevel === "mandatory" && v.violations.length > 0,
+    );
     if (blocking.length > 0) {
         io.error(`\nmandatory policy violations: ${blocking.map((v) => v.rule).join(", ")}`);
     }
     return schemaErrors.length > 0 || blocking.length > 0 ? 1 : 0;
 }
 
-function writeOutput(outDir: string, r: RenderedStack, schemaErrors: readonly SchemaError[], verdicts: readonly Verdict[]): void {
+function writeOutput(
+    outDir: string,
+    r: RenderedStack,
+    schemaErrors: readonly SchemaError[],
+    verdicts: readonly Verdict[],
+): void {
     rmSync(join(outDir, "manifests"), { recursive: true, force: true });
     for (const dc of r.plan.topology.datacenters) {
         const dir = join(outDir, "manifests", dc.name);
@@ -102,7 +129,8 @@ function writeOutput(outDir: string, r: RenderedStack, schemaErrors: readonly Sc
         r.objects
             .filter((o) => o.datacenter === dc.name)
             .forEach((o, i) => {
-                const name = (o.object.metadata as { name?: string } | undefined)?.name ?? "unnamed";
+                const name =
+                    (o.object.metadata as { name?: string } | undefined)?.name ?? "unnamed";
                 const file = `${String(i + 1).padStart(3, "0")}-${String(o.object.kind).toLowerCase()}-${name}.yaml`;
                 writeFileSync(join(dir, file), stringify(o.object));
             });
@@ -116,8 +144,14 @@ function writeOutput(outDir: string, r: RenderedStack, schemaErrors: readonly Sc
         "",
         "## Policy verdicts",
         "",
-        ...verdicts.map((v) => `- **${v.rule}** (${v.enforcementLevel}): ${v.violations.length === 0 ? "pass" : v.violations.map((x) => x.message).join("; ")}`),
+        ...verdicts.map(
+            (v) =>
+                `- **${v.rule}** (${v.enforcementLevel}): ${v.violations.length === 0 ? "pass" : v.violations.map((x) => x.message).join("; ")}`,
+        ),
         "",
     ];
-    writeFileSync(join(outDir, "plan.md"), `${planReport(r.stack, r.plan, r.objects, r.expansions)}\n${summary.join("\n")}`);
+    writeFileSync(
+        join(outDir, "plan.md"),
+        `${planReport(r.stack, r.plan, r.objects, r.expansions)}\n${summary.join("\n")}`,
+    );
 }

@@ -879,7 +879,12 @@ describe("parseSettings: schema", () => {
             () =>
                 parseSettings({
                     datacenters: [existingDc("dc1")],
-                    existingClusters: { dc1: cluster("10.0.0.0/16", "10.1.0.0/16", { kubeconfig: "SECRET-TOKEN", kubeConfig: "x" }) },
+                    existingClusters: {
+                        dc1: cluster("10.0.0.0/16", "10.1.0.0/16", {
+                            kubeconfig: "SECRET-TOKEN",
+                            kubeConfig: "x",
+                        }),
+                    },
                 }),
             [{ path: "existingClusters.dc1", reason: 'Unrecognized key: "kubeConfig"' }],
         );
@@ -887,16 +892,25 @@ describe("parseSettings: schema", () => {
     });
 
     it("says a required setting is missing", () => {
-        expectProblems(() => parseSettings({}), [{ path: "datacenters", reason: "required setting is missing" }]);
+        expectProblems(
+            () => parseSettings({}),
+            [{ path: "datacenters", reason: "required setting is missing" }],
+        );
     });
 
-    it.each([["0.0.0.0/1"], ["0.0.0.0/7"]])("treats %s as public exposure needing allowPublicClients", (cidr) => {
-        expectProblems(
-            () => parseSettings(config({ clientCidrs: [cidr] })),
-            [{ path: "clientCidrs[0]", reason: "a large part of the internet" }],
-        );
-        expect(parseSettings(config({ clientCidrs: [cidr], allowPublicClients: true })).clientCidrs).toEqual([cidr]);
-    });
+    it.each([["0.0.0.0/1"], ["0.0.0.0/7"]])(
+        "treats %s as public exposure needing allowPublicClients",
+        (cidr) => {
+            expectProblems(
+                () => parseSettings(config({ clientCidrs: [cidr] })),
+                [{ path: "clientCidrs[0]", reason: "a large part of the internet" }],
+            );
+            expect(
+                parseSettings(config({ clientCidrs: [cidr], allowPublicClients: true }))
+                    .clientCidrs,
+            ).toEqual([cidr]);
+        },
+    );
 
     it.each([
         [
@@ -1000,7 +1014,7 @@ describe("parseSettings: existingClusters", () => {
             context: "gke_west",
             kubeconfig: "/k",
             clusterDomain: "west.local",
-                storageClass: "standard",
+            storageClass: "standard",
         });
     });
 
@@ -1093,7 +1107,12 @@ describe("parseSettings: existingClusters", () => {
                     datacenters: [existingDc("dc1"), existingDc("constructor")],
                     existingClusters: { dc1: cluster("10.0.0.0/16", "10.1.0.0/16") },
                 }),
-            [{ path: "existingClusters.constructor", reason: 'datacenter "constructor" has no existing cluster' }],
+            [
+                {
+                    path: "existingClusters.constructor",
+                    reason: 'datacenter "constructor" has no existing cluster',
+                },
+            ],
         );
     });
 

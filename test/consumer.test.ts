@@ -17,14 +17,33 @@ describe("examples/consumer, a second project importing the package", () => {
     }, 60_000);
 
     it("type-checks against the package's public API", () => {
-        execFileSync(process.execPath, [join(__dirname, "..", "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", join(example, "tsconfig.json")], { stdio: "pipe" });
+        execFileSync(
+            process.execPath,
+            [
+                join(__dirname, "..", "node_modules", "typescript", "bin", "tsc"),
+                "--noEmit",
+                "-p",
+                join(example, "tsconfig.json"),
+            ],
+            { stdio: "pipe" },
+        );
     }, 120_000);
 
     it("adds a datacenter on an existing cluster with per-node load balancers", async () => {
-        expect(resources.filter((r) => r.type.startsWith("gcp:compute") || r.type.startsWith("gcp:container"))).toEqual([]);
-        const cassdc = resources.find((r) => r.type === "kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter");
+        expect(
+            resources.filter(
+                (r) => r.type.startsWith("gcp:compute") || r.type.startsWith("gcp:container"),
+            ),
+        ).toEqual([]);
+        const cassdc = resources.find(
+            (r) => r.type === "kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter",
+        );
         expect(cassdc?.inputs.spec).toMatchObject({ clusterName: "analytics", size: 3 });
-        const lbs = resources.filter((r) => r.type === "kubernetes:core/v1:Service" && (r.inputs.spec as { type?: string }).type === "LoadBalancer");
+        const lbs = resources.filter(
+            (r) =>
+                r.type === "kubernetes:core/v1:Service" &&
+                (r.inputs.spec as { type?: string }).type === "LoadBalancer",
+        );
         expect(lbs).toHaveLength(3);
         expect(program.routes).toEqual([
             "analytics-dc3-rack1-sts-0.analytics.example.com -> analytics-dc3-rack1-sts-0",

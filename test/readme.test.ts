@@ -13,7 +13,10 @@ const project = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as {
 const schemaKeys = Object.keys(settingsSchema.shape);
 
 describe("the config reference", () => {
-    const table = readme.slice(readme.indexOf("<!-- config-reference:start -->"), readme.indexOf("<!-- config-reference:end -->"));
+    const table = readme.slice(
+        readme.indexOf("<!-- config-reference:start -->"),
+        readme.indexOf("<!-- config-reference:end -->"),
+    );
     const documented = [...table.matchAll(/^\| `([A-Za-z]+)` \|/gm)].map((m) => m[1]);
 
     it("documents every key of the settings schema, and nothing else", () => {
@@ -29,7 +32,9 @@ describe("the config reference", () => {
     });
 
     it("declares the same defaults in Pulumi.yaml as the schema applies", () => {
-        const defaults = parseSettings({ datacenters: [{ name: "dc1", region: "us-west1", zones: ["us-west1-a"], size: 1 }] }) as unknown as Record<string, unknown>;
+        const defaults = parseSettings({
+            datacenters: [{ name: "dc1", region: "us-west1", zones: ["us-west1-a"], size: 1 }],
+        }) as unknown as Record<string, unknown>;
         for (const [key, decl] of Object.entries(project.config)) {
             if ("default" in decl) {
                 expect(defaults[key], key).toEqual(decl.default);

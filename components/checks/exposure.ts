@@ -32,29 +32,41 @@ interface ServicePort {
 
 /** Why a Service exposes CQL or the management API beyond the cluster, if it does. */
 export function serviceExposureProblems(spec: unknown): string[] {
-    const s = (spec ?? {}) as { type?: string; ports?: ServicePort[]; loadBalancerSourceRanges?: string[] };
+    const s = (spec ?? {}) as {
+        type?: string;
+        ports?: ServicePort[];
+        loadBalancerSourceRanges?: string[];
+    };
     if (s.type !== "LoadBalancer" && s.type !== "NodePort") {
         return [];
     }
     const ports = (s.ports ?? []).flatMap((p) => [p.port, p.targetPort]).map(Number);
     const problems: string[] = [];
     if (ports.includes(MANAGEMENT_API)) {
-        problems.push(`type ${s.type} exposes the management API (${MANAGEMENT_API}) outside the cluster; only cass-operator inside the cluster may call it`);
+        problems.push(
+            `type ${s.type} exposes the management API (${MANAGEMENT_API}) outside the cluster; only cass-operator inside the cluster may call it`,
+        );
     }
     const cql = CQL_PORTS.filter((p) => ports.includes(p));
     if (cql.length === 0) {
         return problems;
     }
     if (s.type === "NodePort") {
-        problems.push(`type NodePort exposes CQL (${cql.join(", ")}) on every node address with no source restriction; use a LoadBalancer with loadBalancerSourceRanges`);
+        problems.push(
+            `type NodePort exposes CQL (${cql.join(", ")}) on every node address with no source restriction; use a LoadBalancer with loadBalancerSourceRanges`,
+        );
         return problems;
     }
     const ranges = s.loadBalancerSourceRanges ?? [];
     if (ranges.length === 0) {
-        problems.push(`LoadBalancer exposes CQL (${cql.join(", ")}) without loadBalancerSourceRanges; list the client ranges`);
+        problems.push(
+            `LoadBalancer exposes CQL (${cql.join(", ")}) without loadBalancerSourceRanges; list the client ranges`,
+        );
     }
     for (const r of ranges.filter(isOpenRange)) {
-        problems.push(`LoadBalancer admits ${r} to CQL (${cql.join(", ")}); list the client ranges instead`);
+        problems.push(
+            `LoadBalancer admits ${r} to CQL (${cql.join(", ")}); list the client ranges instead`,
+        );
     }
     return problems;
 }
@@ -81,7 +93,11 @@ export function allowsPort(allow: FirewallAllow, port: number): boolean {
 
 /** Why an ingress firewall rule opens CQL or the management API to everyone, if it does. */
 export function firewallExposureProblems(rule: unknown): string[] {
-    const r = (rule ?? {}) as { direction?: string; allows?: FirewallAllow[]; sourceRanges?: string[] };
+    const r = (rule ?? {}) as {
+        direction?: string;
+        allows?: FirewallAllow[];
+        sourceRanges?: string[];
+    };
     if (r.direction !== undefined && r.direction !== "INGRESS") {
         return [];
     }
@@ -92,7 +108,9 @@ export function firewallExposureProblems(rule: unknown): string[] {
     const problems: string[] = [];
     for (const port of [...CQL_PORTS, MANAGEMENT_API]) {
         if ((r.allows ?? []).some((a) => allowsPort(a, port))) {
-            problems.push(`admits ${open.join(", ")} to port ${port}; restrict sourceRanges to the declared client ranges`);
+            problems.push(
+                `admits ${open.join(", ")} to port ${port}; restrict sourceRanges to the declared client ranges`,
+            );
         }
     }
     return problems;

@@ -18,7 +18,9 @@ export function cassandraYamlOf(spec: unknown): Record<string, unknown> | undefi
         }
     }
     const yaml = (config as Record<string, unknown> | undefined)?.["cassandra-yaml"];
-    return yaml !== null && typeof yaml === "object" ? (yaml as Record<string, unknown>) : undefined;
+    return yaml !== null && typeof yaml === "object"
+        ? (yaml as Record<string, unknown>)
+        : undefined;
 }
 
 /**
@@ -31,13 +33,19 @@ export function cassandraTlsProblems(spec: unknown): string[] {
     const server = (yaml.server_encryption_options ?? {}) as Record<string, unknown>;
     const problems: string[] = [];
     if (client.enabled !== true) {
-        problems.push(`client_encryption_options.enabled is ${show(client.enabled)}; set it to true so CQL (9042) accepts TLS only`);
+        problems.push(
+            `client_encryption_options.enabled is ${show(client.enabled)}; set it to true so CQL (9042) accepts TLS only`,
+        );
     }
     if (client.optional !== false) {
-        problems.push(`client_encryption_options.optional is ${show(client.optional)}; set it to false so plaintext clients are refused`);
+        problems.push(
+            `client_encryption_options.optional is ${show(client.optional)}; set it to false so plaintext clients are refused`,
+        );
     }
     if (server.internode_encryption !== "all") {
-        problems.push(`server_encryption_options.internode_encryption is ${show(server.internode_encryption)}; set it to "all" so gossip and streaming between nodes and datacenters are encrypted`);
+        problems.push(
+            `server_encryption_options.internode_encryption is ${show(server.internode_encryption)}; set it to "all" so gossip and streaming between nodes and datacenters are encrypted`,
+        );
     }
     return problems;
 }

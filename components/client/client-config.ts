@@ -4,10 +4,15 @@ import type { ExternalClientBundle, ExternalNode } from "../plan/client-bundle";
  * Ready-to-use settings for clients other than Node.js, from the stack's `clientBundle`. Every
  * file connects through the nodes' external addresses with certificate verification on.
  */
-export function clientConfigFiles(bundle: ExternalClientBundle, localDataCenter: string): Record<string, string> {
+export function clientConfigFiles(
+    bundle: ExternalClientBundle,
+    localDataCenter: string,
+): Record<string, string> {
     const local = bundle.nodes.filter((n) => n.datacenter === localDataCenter);
     if (local.length === 0) {
-        throw new Error(`datacenter "${localDataCenter}" is not in the bundle; it has ${bundle.datacenters.join(", ")}`);
+        throw new Error(
+            `datacenter "${localDataCenter}" is not in the bundle; it has ${bundle.datacenters.join(", ")}`,
+        );
     }
     return {
         "ca.pem": bundle.caCertificate,
@@ -47,7 +52,11 @@ datastax-java-driver {
 `;
 }
 
-function pythonSnippet(bundle: ExternalClientBundle, local: readonly ExternalNode[], dc: string): string {
+function pythonSnippet(
+    bundle: ExternalClientBundle,
+    local: readonly ExternalNode[],
+    dc: string,
+): string {
     const entry = local[0];
     return `# Python cassandra-driver: per-node SNI through the shared entry point (the SNI layers), with
 # certificate verification against the entry point's name. SNI names are the nodes' external

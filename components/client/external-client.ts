@@ -38,9 +38,14 @@ export type AddressMap = Map<string, string>;
 /** Asks every node, through its own external address, for its current address inside the cluster. */
 export type Discover = () => Promise<AddressMap>;
 
-export async function createExternalClient(bundle: ExternalClientBundle, options: ExternalClientOptions): Promise<Client> {
+export async function createExternalClient(
+    bundle: ExternalClientBundle,
+    options: ExternalClientOptions,
+): Promise<Client> {
     const discover: Discover = () => discoverAddresses(bundle, options);
-    const client = new Client(await externalClientOptions(bundle, options, discover, await discover()));
+    const client = new Client(
+        await externalClientOptions(bundle, options, discover, await discover()),
+    );
     await client.connect();
     return client;
 }
@@ -54,7 +59,9 @@ export async function externalClientOptions(
 ): Promise<ClientOptions> {
     const local = bundle.nodes.filter((n) => n.datacenter === options.localDataCenter);
     if (local.length === 0) {
-        throw new Error(`localDataCenter "${options.localDataCenter}" is not in the bundle; it has ${bundle.datacenters.join(", ")}`);
+        throw new Error(
+            `localDataCenter "${options.localDataCenter}" is not in the bundle; it has ${bundle.datacenters.join(", ")}`,
+        );
     }
     const contactPoints = await Promise.all(local.map(resolvedEndpoint));
     return {
@@ -62,19 +69,32 @@ export async function externalClientOptions(
         contactPoints,
         localDataCenter: options.localDataCenter,
         keyspace: options.keyspace,
-        ...(options.username ? { authProvider: new auth.PlainTextAuthProvider(options.username, options.password ?? "") } : {}),
+        ...(options.username
+            ? {
+                  authProvider: new auth.PlainTextAuthProvider(
+                      options.username,
+                      options.password ?? "",
+                  ),
+              }
+            : {}),
         policies: {
             ...options.driverOptions?.policies,
             addressResolution: new RediscoveringTranslator(initial, discover),
         },
         sslOptions: await sslOptionsFor(bundle, options),
-        queryOptions: { consistency: types.consistencies.localQuorum, ...options.driverOptions?.queryOptions },
+        queryOptions: {
+            consistency: types.consistencies.localQuorum,
+            ...options.driverOptions?.queryOptions,
+        },
     };
 }
 
 // The typings declare an interface, but the driver checks `instanceof` its runtime class.
-const AddressTranslatorBase = (policies.addressResolution as unknown as { AddressTranslator: new () => policies.addressResolution.AddressTranslator })
-    .AddressTranslator;
+const AddressTranslatorBase = (
+    policies.addressResolution as unknown as {
+        AddressTranslator: new () => policies.addressResolution.AddressTranslator;
+    }
+).AddressTranslator;
 
 /** Translates pod addresses through the map, refreshing it once when an address is unknown. */
 export class RediscoveringTranslator extends AddressTranslatorBase {
@@ -121,10 +141,14 @@ export async function sslOptionsFor(bundle: ExternalClientBundle, options: Exter
     return {
         ca: [bundle.caCertificate],
         rejectUnauthorized: true,
-        ...(options.clientCertificate ? { cert: options.clientCertificate.cert, key: options.clientCertificate.key } : {}),
+        ...(options.clientCertificate
+            ? { cert: options.clientCertificate.cert, key: options.clientCertificate.key }
+            : {}),
         checkServerIdentity: (host: string, cert: PeerCertificate) => {
             const expected = nameByHost.get(host);
-            return expected ? checkServerIdentity(expected, cert) : new Error(`no node of the bundle is reached through ${host}`);
+            return expected
+                ? checkServerIdentity(expected, cert)
+                : new Error(`no node of the bundle is reached through ${host}`);
         },
     };
 }
@@ -136,7 +160,10 @@ async function resolvedEndpoint(n: ExternalNode): Promise<string> {
 }
 
 /** Asks each node, through its external address only, for its address inside the cluster. */
-async function discoverAddresses(bundle: ExternalClientBundle, options: ExternalClientOptions): Promise<AddressMap> {
+async function discoverAddresses(
+    bundle: ExternalClientBundle,
+    options: ExternalClientOptions,
+): Promise<AddressMap> {
     const ssl = await sslOptionsFor(bundle, options);
     const map: AddressMap = new Map();
     await Promise.all(
@@ -145,16 +172,32 @@ async function discoverAddresses(bundle: ExternalClientBundle, options: External
             const probe = new Client({
                 contactPoints: [endpoint],
                 localDataCenter: n.datacenter,
-                ...(options.username ? { authProvider: new auth.PlainTextAuthProvider(options.username, options.password ?? "") } : {}),
+                ...(options.username
+                    ? {
+                          authProvider: new auth.PlainTextAuthProvider(
+                              options.username,
+                              options.password ?? "",
+                          ),
+                      }
+                    : {}),
                 sslOptions: ssl,
                 // Talk to this one node only: every other host is ignored, so no connection to an unreachable pod IP is tried.
-                policies: { loadBalancing: new policies.loadBalancing.AllowListPolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy(n.datacenter), [endpoint]) },
+                policies: {
+                    loadBalancing: new policies.loadBalancing.AllowListPolicy(
+                        new policies.loadBalancing.DCAwareRoundRobinPolicy(n.datacenter),
+                        [endpoint],
+                    ),
+                },
                 pooling: { warmup: false },
             });
             try {
                 await probe.connect();
                 const host = probe.hosts.get(endpoint);
-                const row = (await probe.execute("SELECT rpc_address, rpc_port FROM system.local", [], { host })).first();
+                const row = (
+                    await probe.execute("SELECT rpc_address, rpc_port FROM system.local", [], {
+                        host,
+                    })
+                ).first();
                 map.set(`${row.get("rpc_address")}:${row.get("rpc_port") ?? n.port}`, endpoint);
             } finally {
                 await probe.shutdown();

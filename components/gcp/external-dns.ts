@@ -42,12 +42,18 @@ export class ExternalDns extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:gcp:ExternalDns", name, args, opts);
-        throwIfProblems(`Invalid arguments for ExternalDns "${name}"`, validateExternalDnsArgs(args));
+        throwIfProblems(
+            `Invalid arguments for ExternalDns "${name}"`,
+            validateExternalDnsArgs(args),
+        );
         const domain = args.externalDomain;
         if (args.existingZone) {
             this.zoneName = pulumi.output(args.existingZone);
             this.nameServers = gcp.dns
-                .getManagedZoneOutput({ name: args.existingZone, project: args.project }, { parent: this })
+                .getManagedZoneOutput(
+                    { name: args.existingZone, project: args.project },
+                    { parent: this },
+                )
                 .apply((z) => z.nameServers);
         } else {
             const zone = new gcp.dns.ManagedZone(
@@ -57,7 +63,8 @@ export class ExternalDns extends pulumi.ComponentResource {
                     name: managedZoneName(domain),
                     dnsName: `${domain}.`,
                     visibility: "public",
-                    description: "Managed by cassandra-multicluster: external names of Cassandra nodes",
+                    description:
+                        "Managed by cassandra-multicluster: external names of Cassandra nodes",
                     dnssecConfig: { state: "on" },
                 },
                 { parent: this },
@@ -113,7 +120,10 @@ export function recordTarget(address: string): { type: string; rrdatas: string[]
  * Records for an SNI layer: every node's external name and the datacenter's entry point name all
  * point at the one ingress address. Pass one datacenter's routes with its layer's address.
  */
-export function ingressDnsRecords(routes: readonly NodeRoute[], address: pulumi.Input<string>): ExternalDnsRecord[] {
+export function ingressDnsRecords(
+    routes: readonly NodeRoute[],
+    address: pulumi.Input<string>,
+): ExternalDnsRecord[] {
     const names = new Set<string>();
     for (const r of routes) {
         names.add(r.sniNames[0]);
@@ -127,7 +137,10 @@ export function loadBalancerDnsRecords(
     routes: readonly NodeRoute[],
     nodeAddresses: pulumi.Output<Record<string, string>>,
 ): ExternalDnsRecord[] {
-    return routes.map((r) => ({ name: r.sniNames[0], address: nodeAddresses.apply((a) => a[r.podName] ?? "") }));
+    return routes.map((r) => ({
+        name: r.sniNames[0],
+        address: nodeAddresses.apply((a) => a[r.podName] ?? ""),
+    }));
 }
 
 export function validateExternalDnsArgs(args: ExternalDnsArgs): Problem[] {
@@ -136,16 +149,31 @@ export function validateExternalDnsArgs(args: ExternalDnsArgs): Problem[] {
     const seen = new Set<string>();
     args.records.forEach((r, i) => {
         if (r.name !== domain && !r.name.endsWith(`.${domain}`)) {
-            problems.push(problem(`records[${i}].name`, `"${r.name}" is not under ${domain}; the zone can only hold names in its domain`));
+            problems.push(
+                problem(
+                    `records[${i}].name`,
+                    `"${r.name}" is not under ${domain}; the zone can only hold names in its domain`,
+                ),
+            );
         }
         if (seen.has(r.name)) {
-            problems.push(problem(`records[${i}].name`, `"${r.name}" is listed twice; give each name one record`));
+            problems.push(
+                problem(
+                    `records[${i}].name`,
+                    `"${r.name}" is listed twice; give each name one record`,
+                ),
+            );
         }
         seen.add(r.name);
     });
     const zone = managedZoneName(domain);
     if (!args.existingZone && (zone.length > 63 || !/^[a-z]/.test(zone))) {
-        problems.push(problem("externalDomain", `the zone name "${zone}" derived from ${domain} is not a valid Cloud DNS zone name (a letter first, at most 63 characters); set externalDnsZone to an existing zone`));
+        problems.push(
+            problem(
+                "externalDomain",
+                `the zone name "${zone}" derived from ${domain} is not a valid Cloud DNS zone name (a letter first, at most 63 characters); set externalDnsZone to an existing zone`,
+            ),
+        );
     }
     if (args.ttl !== undefined && (!Number.isInteger(args.ttl) || args.ttl < 1)) {
         problems.push(problem("ttl", `${args.ttl} is not a positive whole number of seconds`));

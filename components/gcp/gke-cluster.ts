@@ -86,7 +86,9 @@ export class GkeCluster extends pulumi.ComponentResource {
                 ...(args.controlPlaneAuthorizedCidrs && args.controlPlaneAuthorizedCidrs.length > 0
                     ? {
                           masterAuthorizedNetworksConfig: {
-                              cidrBlocks: args.controlPlaneAuthorizedCidrs.map((cidrBlock) => ({ cidrBlock })),
+                              cidrBlocks: args.controlPlaneAuthorizedCidrs.map((cidrBlock) => ({
+                                  cidrBlock,
+                              })),
                           },
                       }
                     : {}),
@@ -130,16 +132,31 @@ export class GkeCluster extends pulumi.ComponentResource {
                     tags: [...args.nodeTags],
                     labels: { "cassandra-multicluster/pool": "cassandra" },
                     workloadMetadataConfig: { mode: "GKE_METADATA" },
-                    shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+                    shieldedInstanceConfig: {
+                        enableSecureBoot: true,
+                        enableIntegrityMonitoring: true,
+                    },
                 },
             },
             { parent: cluster },
         );
 
         this.kubeconfig = pulumi
-            .all([cluster.name, cluster.endpoint, cluster.masterAuth, cluster.project, cluster.location])
+            .all([
+                cluster.name,
+                cluster.endpoint,
+                cluster.masterAuth,
+                cluster.project,
+                cluster.location,
+            ])
             .apply(([clusterName, endpoint, auth, project, location]) =>
-                kubeconfigFor({ project, location, clusterName, endpoint, caCertificate: auth.clusterCaCertificate ?? "" }),
+                kubeconfigFor({
+                    project,
+                    location,
+                    clusterName,
+                    endpoint,
+                    caCertificate: auth.clusterCaCertificate ?? "",
+                }),
             );
         this.provider = new k8s.Provider(
             `${name}-k8s`,

@@ -88,7 +88,12 @@ export class Network extends pulumi.ComponentResource {
         for (const region of [...new Set(args.datacenters.map((d) => d.region))]) {
             const router = new gcp.compute.Router(
                 `${name}-${region}-router`,
-                { project: args.project, name: `${args.namePrefix}-${region}`, network: vpc.id, region },
+                {
+                    project: args.project,
+                    name: `${args.namePrefix}-${region}`,
+                    network: vpc.id,
+                    region,
+                },
                 { parent: vpc },
             );
             new gcp.compute.RouterNat(
@@ -128,7 +133,11 @@ export class Network extends pulumi.ComponentResource {
         this.networkId = vpc.id;
         this.networkSelfLink = vpc.selfLink;
         this.subnets = subnets;
-        this.registerOutputs({ networkId: this.networkId, networkSelfLink: this.networkSelfLink, subnets });
+        this.registerOutputs({
+            networkId: this.networkId,
+            networkSelfLink: this.networkSelfLink,
+            subnets,
+        });
     }
 }
 
@@ -137,6 +146,9 @@ export function validateNetworkArgs(args: NetworkArgs): Problem[] {
     return args.datacenters
         .filter((dc) => !dc.ranges.nodes)
         .map((dc) =>
-            problem(`datacenters.${dc.name}.ranges.nodes`, `a GKE subnet needs a nodes range; plan it with planNetwork or set network.ranges.${dc.name}.nodes`),
+            problem(
+                `datacenters.${dc.name}.ranges.nodes`,
+                `a GKE subnet needs a nodes range; plan it with planNetwork or set network.ranges.${dc.name}.nodes`,
+            ),
         );
 }

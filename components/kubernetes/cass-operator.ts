@@ -28,7 +28,11 @@ export class CassOperator extends pulumi.ComponentResource {
         super("cassandra-multicluster:kubernetes:CassOperator", name, args, opts);
         const child = { parent: this, provider: args.provider };
         this.namespace = args.namespace ?? "cass-operator";
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: this.namespace } }, child);
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            { metadata: { name: this.namespace } },
+            child,
+        );
 
         // The provider reads the vendored file at deploy time; keeping its 875 KB out of the
         // program's inputs keeps previews and the offline plan fast.
@@ -36,7 +40,11 @@ export class CassOperator extends pulumi.ComponentResource {
 
         const dependsOn: pulumi.Resource[] = [ns, crd];
         if (args.installCertManager ?? true) {
-            const cmNs = new k8s.core.v1.Namespace(`${name}-cert-manager-ns`, { metadata: { name: "cert-manager" } }, child);
+            const cmNs = new k8s.core.v1.Namespace(
+                `${name}-cert-manager-ns`,
+                { metadata: { name: "cert-manager" } },
+                child,
+            );
             dependsOn.push(
                 new k8s.helm.v4.Chart(
                     `${name}-cert-manager`,

@@ -20,7 +20,10 @@ export interface DatacenterArgs {
     /** StorageClass of the Cassandra volumes. */
     readonly storageClass: string;
     /** Superuser credentials, the same in every datacenter. The password must be a secret. */
-    readonly superuser: { readonly username: pulumi.Input<string>; readonly password: pulumi.Input<string> };
+    readonly superuser: {
+        readonly username: pulumi.Input<string>;
+        readonly password: pulumi.Input<string>;
+    };
     /** The cluster CA certificate, PEM. */
     readonly caCertPem: pulumi.Input<string>;
     /** Each node's certificate and key, by pod name. */
@@ -46,12 +49,26 @@ export class Datacenter extends pulumi.ComponentResource {
         const spec = datacenterSpec(args.settings, dc, args.storageClass, TLS_INIT_IMAGE);
         // The same check the policy pack runs at preview; only the loudly named setting may turn client TLS off.
         const insecure = cassandraTlsProblems(spec).filter(
-            (p) => !(args.settings.allowPlaintextNativeTransport && p.startsWith("client_encryption_options")),
+            (p) =>
+                !(
+                    args.settings.allowPlaintextNativeTransport &&
+                    p.startsWith("client_encryption_options")
+                ),
         );
-        throwIfProblems(`Invalid arguments for Datacenter "${name}"`, insecure.map((r) => problem("config.cassandra-yaml", r)));
+        throwIfProblems(
+            `Invalid arguments for Datacenter "${name}"`,
+            insecure.map((r) => problem("config.cassandra-yaml", r)),
+        );
         const child = { parent: this, provider: args.provider };
-        const labels = { "app.kubernetes.io/managed-by": "cassandra-multicluster", "cassandra-multicluster/datacenter": dc.name };
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: dc.namespace, labels } }, child);
+        const labels = {
+            "app.kubernetes.io/managed-by": "cassandra-multicluster",
+            "cassandra-multicluster/datacenter": dc.name,
+        };
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            { metadata: { name: dc.namespace, labels } },
+            child,
+        );
         const inNs = { ...child, dependsOn: [ns] };
         const secrets = secretNames(args.settings.clusterName, dc.name);
 
@@ -60,7 +77,10 @@ export class Datacenter extends pulumi.ComponentResource {
             {
                 metadata: { name: secrets.superuser, namespace: dc.namespace, labels },
                 type: "Opaque",
-                stringData: { username: args.superuser.username, password: pulumi.secret(args.superuser.password) },
+                stringData: {
+                    username: args.superuser.username,
+                    password: pulumi.secret(args.superuser.password),
+                },
             },
             inNs,
         );
@@ -68,11 +88,17 @@ export class Datacenter extends pulumi.ComponentResource {
         const pems: Record<string, pulumi.Input<string>> = { [CA_PEM_KEY]: args.caCertPem };
         for (const node of dc.nodes) {
             const issued = args.nodeCertificates[node.podName];
-            pems[nodePemKey(node.podName)] = pulumi.secret(pulumi.interpolate`${issued.keyPem}${issued.certPem}`);
+            pems[nodePemKey(node.podName)] = pulumi.secret(
+                pulumi.interpolate`${issued.keyPem}${issued.certPem}`,
+            );
         }
         const tlsSecret = new k8s.core.v1.Secret(
             `${name}-node-tls`,
-            { metadata: { name: secrets.tls, namespace: dc.namespace, labels }, type: "Opaque", stringData: pems },
+            {
+                metadata: { name: secrets.tls, namespace: dc.namespace, labels },
+                type: "Opaque",
+                stringData: pems,
+            },
             inNs,
         );
 
@@ -85,11 +111,24 @@ export class Datacenter extends pulumi.ComponentResource {
                     policyTypes: ["Ingress"],
                     ingress: [
                         {
-                            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.operatorNamespace } } }],
+                            from: [
+                                {
+                                    namespaceSelector: {
+                                        matchLabels: {
+                                            "kubernetes.io/metadata.name": args.operatorNamespace,
+                                        },
+                                    },
+                                },
+                            ],
                             ports: [{ protocol: "TCP", port: Number(MANAGEMENT_API_PORT) }],
                         },
                         // Everything but the management API stays open to the firewall's decisions.
-                        { ports: [7000, 7001, 9042, 9103, 9000].map((port) => ({ protocol: "TCP", port })) },
+                        {
+                            ports: [7000, 7001, 9042, 9103, 9000].map((port) => ({
+                                protocol: "TCP",
+                                port,
+                            })),
+                        },
                     ],
                 },
             },

@@ -65,7 +65,9 @@ export class DnsStubs extends pulumi.ComponentResource {
                 },
                 { parent: this, provider: c.provider },
             );
-            addresses[c.name] = svc.status.loadBalancer.ingress.apply((ingress) => ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? "");
+            addresses[c.name] = svc.status.loadBalancer.ingress.apply(
+                (ingress) => ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? "",
+            );
         }
 
         for (const c of args.clusters) {
@@ -80,11 +82,19 @@ export class DnsStubs extends pulumi.ComponentResource {
                 labels: { "app.kubernetes.io/managed-by": "cassandra-multicluster" },
             };
             const data = targets.apply((ips) =>
-                c.flavor === "kube-dns" ? kubeDnsStubDomains(c.forwards, ips) : corednsServerBlocks(c.forwards, ips),
+                c.flavor === "kube-dns"
+                    ? kubeDnsStubDomains(c.forwards, ips)
+                    : corednsServerBlocks(c.forwards, ips),
             );
             new k8s.core.v1.ConfigMap(
                 `${name}-${c.name}-forwarding`,
-                { metadata: { ...metadata, name: c.flavor === "kube-dns" ? "kube-dns" : "coredns-custom" }, data },
+                {
+                    metadata: {
+                        ...metadata,
+                        name: c.flavor === "kube-dns" ? "kube-dns" : "coredns-custom",
+                    },
+                    data,
+                },
                 { parent: this, provider: c.provider },
             );
         }
@@ -95,17 +105,24 @@ export class DnsStubs extends pulumi.ComponentResource {
 }
 
 /** The `stubDomains` key of the kube-dns ConfigMap: a JSON map of domain to nameserver IPs. */
-export function kubeDnsStubDomains(forwards: readonly StubForward[], ips: readonly string[]): Record<string, string> {
+export function kubeDnsStubDomains(
+    forwards: readonly StubForward[],
+    ips: readonly string[],
+): Record<string, string> {
     const stubDomains: Record<string, string[]> = {};
     forwards.forEach((f, i) => (stubDomains[f.domain] = [ips[i]]));
     return { stubDomains: JSON.stringify(stubDomains) };
 }
 
 /** One CoreDNS server block per forwarded domain, keyed `<domain>.server` as coredns-custom expects. */
-export function corednsServerBlocks(forwards: readonly StubForward[], ips: readonly string[]): Record<string, string> {
+export function corednsServerBlocks(
+    forwards: readonly StubForward[],
+    ips: readonly string[],
+): Record<string, string> {
     const out: Record<string, string> = {};
     forwards.forEach((f, i) => {
-        out[`${f.domain}.server`] = `${f.domain}:53 {\n    errors\n    cache 30\n    forward . ${ips[i]}\n}\n`;
+        out[`${f.domain}.server`] =
+            `${f.domain}:53 {\n    errors\n    cache 30\n    forward . ${ips[i]}\n}\n`;
     });
     return out;
 }

@@ -30,7 +30,10 @@ export class NodeServices extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodeServicesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:kubernetes:NodeServices", name, args, opts);
-        throwIfProblems(`Invalid arguments for NodeServices "${name}"`, validateNodeServicesArgs(args));
+        throwIfProblems(
+            `Invalid arguments for NodeServices "${name}"`,
+            validateNodeServicesArgs(args),
+        );
         const child = { parent: this, provider: args.provider };
         const names: Record<string, pulumi.Output<string>> = {};
         for (const r of args.routes) {
@@ -40,12 +43,22 @@ export class NodeServices extends pulumi.ComponentResource {
                     metadata: {
                         name: r.backend.service,
                         namespace: args.namespace,
-                        labels: { "app.kubernetes.io/managed-by": "cassandra-multicluster", ...(args.labels ?? {}) },
+                        labels: {
+                            "app.kubernetes.io/managed-by": "cassandra-multicluster",
+                            ...(args.labels ?? {}),
+                        },
                     },
                     spec: {
                         type: "ClusterIP",
                         selector: { [POD_NAME_LABEL]: r.podName },
-                        ports: [{ name: "cql", port: BACKEND_PORT, targetPort: BACKEND_PORT, protocol: "TCP" }],
+                        ports: [
+                            {
+                                name: "cql",
+                                port: BACKEND_PORT,
+                                targetPort: BACKEND_PORT,
+                                protocol: "TCP",
+                            },
+                        ],
                     },
                 },
                 child,
@@ -62,14 +75,29 @@ export function validateNodeServicesArgs(args: NodeServicesArgs): Problem[] {
     const seen = new Set<string>();
     args.routes.forEach((r, i) => {
         if (seen.has(r.backend.service)) {
-            problems.push(problem(`routes[${i}].backend.service`, `Service name "${r.backend.service}" is used by two routes; each node needs its own Service`));
+            problems.push(
+                problem(
+                    `routes[${i}].backend.service`,
+                    `Service name "${r.backend.service}" is used by two routes; each node needs its own Service`,
+                ),
+            );
         }
         seen.add(r.backend.service);
         if (!/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(r.backend.service)) {
-            problems.push(problem(`routes[${i}].backend.service`, `"${r.backend.service}" is not a valid Service name (a DNS-1035 label of at most 63 characters)`));
+            problems.push(
+                problem(
+                    `routes[${i}].backend.service`,
+                    `"${r.backend.service}" is not a valid Service name (a DNS-1035 label of at most 63 characters)`,
+                ),
+            );
         }
         if (r.backend.namespace !== args.namespace) {
-            problems.push(problem(`routes[${i}].backend.namespace`, `backend of ${r.podName} is in "${r.backend.namespace}", not "${args.namespace}"`));
+            problems.push(
+                problem(
+                    `routes[${i}].backend.namespace`,
+                    `backend of ${r.podName} is in "${r.backend.namespace}", not "${args.namespace}"`,
+                ),
+            );
         }
     });
     return problems;

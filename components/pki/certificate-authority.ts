@@ -15,7 +15,10 @@ export interface CertificateAuthorityArgs {
     /** Key usages of the CA certificate: only signing. */
     readonly usages: readonly string[];
     /** An existing CA to use instead of generating one (PEM). The key must be a Pulumi secret. */
-    readonly existing?: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string> };
+    readonly existing?: {
+        readonly certPem: pulumi.Input<string>;
+        readonly keyPem: pulumi.Input<string>;
+    };
 }
 
 /** A self-signed CA (or an existing one) shared by every datacenter, so nodes trust each other across clusters. */
@@ -25,7 +28,11 @@ export class CertificateAuthority extends pulumi.ComponentResource {
     /** The CA private key, PEM. Secret. */
     public readonly keyPem: pulumi.Output<string>;
 
-    constructor(name: string, args: CertificateAuthorityArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: CertificateAuthorityArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("cassandra-multicluster:pki:CertificateAuthority", name, args, opts);
         if (args.existing) {
             this.certPem = pulumi.output(args.existing.certPem);
@@ -56,7 +63,12 @@ export class CertificateAuthority extends pulumi.ComponentResource {
 export function privateKey(name: string, spec: KeySpec, parent: pulumi.Resource): tls.PrivateKey {
     return new tls.PrivateKey(
         name,
-        spec.algorithm === "ECDSA" ? { algorithm: "ECDSA", ecdsaCurve: spec.ecdsaCurve } : { algorithm: "RSA", rsaBits: spec.rsaBits },
-        { parent, additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"] },
+        spec.algorithm === "ECDSA"
+            ? { algorithm: "ECDSA", ecdsaCurve: spec.ecdsaCurve }
+            : { algorithm: "RSA", rsaBits: spec.rsaBits },
+        {
+            parent,
+            additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"],
+        },
     );
 }

@@ -59,7 +59,13 @@ export function encryptionOptions(
 }
 
 /** Memory per vCPU of GCE machine families, in GiB. */
-const GIB_PER_VCPU: Readonly<Record<string, number>> = { standard: 4, highmem: 8, highcpu: 1, megamem: 14, ultramem: 24 };
+const GIB_PER_VCPU: Readonly<Record<string, number>> = {
+    standard: 4,
+    highmem: 8,
+    highcpu: 1,
+    megamem: 14,
+    ultramem: 24,
+};
 
 export interface NodeSizing {
     readonly vcpus: number;

@@ -91,7 +91,9 @@ export function subrange(parent: Ipv4Range, prefix: number, index: number): Ipv4
     }
     const count = 2 ** (prefix - parent.prefix);
     if (index < 0 || index >= count) {
-        throw new Error(`${format(parent)} holds ${count} /${prefix} ranges; index ${index} is outside it`);
+        throw new Error(
+            `${format(parent)} holds ${count} /${prefix} ranges; index ${index} is outside it`,
+        );
     }
     return { base: parent.base + index * 2 ** (32 - prefix), prefix };
 }

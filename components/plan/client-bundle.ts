@@ -34,7 +34,9 @@ export function clientBundle(
 ): ClientBundle {
     const mine = routes.filter((r) => r.datacenter === datacenter);
     if (mine.length === 0) {
-        throw new Error(`no routes for datacenter "${datacenter}"; is ingress enabled and the datacenter declared?`);
+        throw new Error(
+            `no routes for datacenter "${datacenter}"; is ingress enabled and the datacenter declared?`,
+        );
     }
     const translation: Record<string, string> = {};
     for (const r of routes) {

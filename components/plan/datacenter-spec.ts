@@ -25,10 +25,17 @@ export const CA_PEM_KEY = "ca.pem";
  * container copies only the pod's own key into a memory volume, so the Cassandra container
  * never mounts the other nodes' keys.
  */
-export function datacenterSpec(s: Settings, dc: DatacenterPlan, storageClass: string, initImage: string): Record<string, unknown> {
+export function datacenterSpec(
+    s: Settings,
+    dc: DatacenterPlan,
+    storageClass: string,
+    initImage: string,
+): Record<string, unknown> {
     const sizing = sizeForMachine(dc.nodeMachineType);
     if (!sizing) {
-        throw new Error(`datacenter ${dc.name}: cannot size Cassandra for machine type "${dc.nodeMachineType}"`);
+        throw new Error(
+            `datacenter ${dc.name}: cannot size Cassandra for machine type "${dc.nodeMachineType}"`,
+        );
     }
     const secrets = secretNames(s.clusterName, dc.name);
     return {
@@ -36,7 +43,10 @@ export function datacenterSpec(s: Settings, dc: DatacenterPlan, storageClass: st
         serverType: "cassandra",
         serverVersion: s.serverVersion,
         size: dc.size,
-        racks: dc.racks.map((r) => ({ name: r.name, nodeAffinityLabels: { [ZONE_LABEL]: r.zone } })),
+        racks: dc.racks.map((r) => ({
+            name: r.name,
+            nodeAffinityLabels: { [ZONE_LABEL]: r.zone },
+        })),
         storageConfig: {
             cassandraDataVolumeClaimSpec: {
                 storageClassName: storageClass,
@@ -74,17 +84,32 @@ export function datacenterSpec(s: Settings, dc: DatacenterPlan, storageClass: st
                             "-ec",
                             `cp "/source/$POD_NAME.pem" /tls/node.pem && cp /source/${CA_PEM_KEY} /tls/ca.pem && chmod 0440 /tls/node.pem /tls/ca.pem`,
                         ],
-                        env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+                        env: [
+                            {
+                                name: "POD_NAME",
+                                valueFrom: { fieldRef: { fieldPath: "metadata.name" } },
+                            },
+                        ],
                         volumeMounts: [
                             { name: TLS_SOURCE_VOLUME, mountPath: "/source", readOnly: true },
                             { name: TLS_VOLUME, mountPath: "/tls" },
                         ],
                     },
                 ],
-                containers: [{ name: "cassandra", volumeMounts: [{ name: TLS_VOLUME, mountPath: "/etc/cassandra-tls", readOnly: true }] }],
+                containers: [
+                    {
+                        name: "cassandra",
+                        volumeMounts: [
+                            { name: TLS_VOLUME, mountPath: "/etc/cassandra-tls", readOnly: true },
+                        ],
+                    },
+                ],
                 volumes: [
                     { name: TLS_VOLUME, emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
-                    { name: TLS_SOURCE_VOLUME, secret: { secretName: secrets.tls, defaultMode: 0o440 } },
+                    {
+                        name: TLS_SOURCE_VOLUME,
+                        secret: { secretName: secrets.tls, defaultMode: 0o440 },
+                    },
                 ],
             },
         },

@@ -27,7 +27,10 @@ export function planDns(mode: DnsMode, t: Topology): DnsPlan {
             mode === "stub"
                 ? t.datacenters
                       .filter((o) => o.name !== dc.name)
-                      .map((o) => ({ domain: serviceSuffix(o.namespace, o.clusterDomain), target: o.name }))
+                      .map((o) => ({
+                          domain: serviceSuffix(o.namespace, o.clusterDomain),
+                          target: o.name,
+                      }))
                 : [];
     }
     return { mode, forwards };

@@ -44,7 +44,8 @@ export function planFirewall(s: Settings, ranges: readonly DatacenterRanges[]): 
             role: "internode",
             action: "allow",
             priority: 1000,
-            description: "Cassandra gossip and streaming (7000/7001) between the pods of every datacenter",
+            description:
+                "Cassandra gossip and streaming (7000/7001) between the pods of every datacenter",
             ports: [...INTERNODE_PORTS],
             sourceRanges: podRanges,
             targetTags: allTags,
@@ -53,7 +54,8 @@ export function planFirewall(s: Settings, ranges: readonly DatacenterRanges[]): 
             role: "native-transport",
             action: "allow",
             priority: 1000,
-            description: "CQL (9042) from the declared client ranges and from Cassandra pods (cross-datacenter drivers and tools)",
+            description:
+                "CQL (9042) from the declared client ranges and from Cassandra pods (cross-datacenter drivers and tools)",
             ports: [NATIVE_TRANSPORT_PORT],
             sourceRanges: dedupe([...s.clientCidrs, ...podRanges]),
             targetTags: allTags,
@@ -74,9 +76,13 @@ export function planFirewall(s: Settings, ranges: readonly DatacenterRanges[]): 
     }
     for (const r of ranges) {
         const own = [r.pods, ...(r.nodes ? [r.nodes] : [])].map(parseCidr);
-        const outside = ranges.filter((o) => o !== r).flatMap((o) => [o.pods, ...(o.nodes ? [o.nodes] : [])]);
+        const outside = ranges
+            .filter((o) => o !== r)
+            .flatMap((o) => [o.pods, ...(o.nodes ? [o.nodes] : [])]);
         // A client range that covers this cluster's own pods or nodes would deny the operator too.
-        const sources = dedupe([...outside, ...s.clientCidrs]).filter((c) => !own.some((o) => overlaps(o, parseCidr(c))));
+        const sources = dedupe([...outside, ...s.clientCidrs]).filter(
+            (c) => !own.some((o) => overlaps(o, parseCidr(c))),
+        );
         if (sources.length > 0) {
             rules.push({
                 role: `${r.datacenter}-deny-management-api`,

@@ -78,7 +78,11 @@ export function planNetwork(s: Settings): { plan?: NetworkPlan; problems: Proble
         return { problems };
     }
     return {
-        plan: { supernet: result.supernet, maxPodsPerNode: s.network.maxPodsPerNode, datacenters: result.datacenters },
+        plan: {
+            supernet: result.supernet,
+            maxPodsPerNode: s.network.maxPodsPerNode,
+            datacenters: result.datacenters,
+        },
         problems,
     };
 }
@@ -88,12 +92,22 @@ function allocate(s: Settings, perNode: number) {
     const supernet = parseCidr(s.network.supernet);
     const blockPrefix = s.network.datacenterPrefix;
     if (blockPrefix < supernet.prefix) {
-        problems.push(problem("network.datacenterPrefix", `/${blockPrefix} per datacenter is larger than the supernet ${s.network.supernet}; use a prefix of at least /${supernet.prefix}`));
+        problems.push(
+            problem(
+                "network.datacenterPrefix",
+                `/${blockPrefix} per datacenter is larger than the supernet ${s.network.supernet}; use a prefix of at least /${supernet.prefix}`,
+            ),
+        );
         return { datacenters: [], problems };
     }
     const slots = 2 ** (blockPrefix - supernet.prefix);
     if (s.datacenters.length > slots) {
-        problems.push(problem("network.supernet", `${s.network.supernet} holds ${slots} /${blockPrefix} datacenter blocks but ${s.datacenters.length} datacenters are declared; use a larger supernet or a longer network.datacenterPrefix`));
+        problems.push(
+            problem(
+                "network.supernet",
+                `${s.network.supernet} holds ${slots} /${blockPrefix} datacenter blocks but ${s.datacenters.length} datacenters are declared; use a larger supernet or a longer network.datacenterPrefix`,
+            ),
+        );
         return { datacenters: [], problems };
     }
     const datacenters: DatacenterRanges[] = [];
@@ -103,12 +117,20 @@ function allocate(s: Settings, perNode: number) {
         const wanted = [
             { role: "pods", prefix: prefixFor(capacity * perNode) },
             { role: "services", prefix: SERVICES_PREFIX },
-            { role: "nodes", prefix: Math.min(29, prefixFor(capacity + SUBNET_RESERVED_ADDRESSES)) },
+            {
+                role: "nodes",
+                prefix: Math.min(29, prefixFor(capacity + SUBNET_RESERVED_ADDRESSES)),
+            },
             { role: "controlPlane", prefix: CONTROL_PLANE_PREFIX },
         ] as const;
         const needed = wanted.reduce((n, w) => n + 2 ** (32 - w.prefix), 0);
         if (needed > size(block)) {
-            problems.push(problem(`datacenters[${i}]`, `datacenter "${dc.name}" needs ${needed} addresses for ${capacity} nodes (pods /${wanted[0].prefix}, services /${SERVICES_PREFIX}, nodes /${wanted[2].prefix}, control plane /28) but its block ${format(block)} holds ${size(block)}; lower maxNodes or network.maxPodsPerNode, or use a shorter network.datacenterPrefix`));
+            problems.push(
+                problem(
+                    `datacenters[${i}]`,
+                    `datacenter "${dc.name}" needs ${needed} addresses for ${capacity} nodes (pods /${wanted[0].prefix}, services /${SERVICES_PREFIX}, nodes /${wanted[2].prefix}, control plane /28) but its block ${format(block)} holds ${size(block)}; lower maxNodes or network.maxPodsPerNode, or use a shorter network.datacenterPrefix`,
+                ),
+            );
             return;
         }
         const placed = pack(block, wanted);
@@ -125,7 +147,10 @@ function allocate(s: Settings, perNode: number) {
 }
 
 /** Places ranges largest first at the next free address; power-of-two sizes in descending order stay aligned. */
-function pack<R extends string>(block: Ipv4Range, wanted: readonly { role: R; prefix: number }[]): Record<R, string> {
+function pack<R extends string>(
+    block: Ipv4Range,
+    wanted: readonly { role: R; prefix: number }[],
+): Record<R, string> {
     const ordered = [...wanted].sort((a, b) => a.prefix - b.prefix);
     let cursor = block.base;
     const out = {} as Record<R, string>;
@@ -143,20 +168,49 @@ function fromExplicitRanges(s: Settings, perNode: number) {
     const declared = new Set(s.datacenters.map((d) => d.name));
     for (const key of Object.keys(given)) {
         if (!declared.has(key)) {
-            problems.push(problem(`network.ranges.${key}`, `"${key}" is not a declared datacenter; key network.ranges by datacenter name (${[...declared].join(", ")})`));
+            problems.push(
+                problem(
+                    `network.ranges.${key}`,
+                    `"${key}" is not a declared datacenter; key network.ranges by datacenter name (${[...declared].join(", ")})`,
+                ),
+            );
         }
     }
     s.datacenters.forEach((dc) => {
         const r = given[dc.name];
         const path = `network.ranges.${dc.name}`;
         if (!r) {
-            problems.push(problem(path, `datacenter "${dc.name}" has no ranges; when network.ranges is set it must give nodes, pods, services and controlPlane for every datacenter`));
+            problems.push(
+                problem(
+                    path,
+                    `datacenter "${dc.name}" has no ranges; when network.ranges is set it must give nodes, pods, services and controlPlane for every datacenter`,
+                ),
+            );
             return;
         }
-        problems.push(...minimumSize(`${path}.nodes`, r.nodes, dc.size + SUBNET_RESERVED_ADDRESSES, `${dc.size} nodes plus the 4 addresses GCP reserves`));
-        problems.push(...minimumSize(`${path}.pods`, r.pods, dc.size * perNode, `${dc.size} nodes × ${perNode} pod addresses per node (maxPodsPerNode ${s.network.maxPodsPerNode})`));
+        problems.push(
+            ...minimumSize(
+                `${path}.nodes`,
+                r.nodes,
+                dc.size + SUBNET_RESERVED_ADDRESSES,
+                `${dc.size} nodes plus the 4 addresses GCP reserves`,
+            ),
+        );
+        problems.push(
+            ...minimumSize(
+                `${path}.pods`,
+                r.pods,
+                dc.size * perNode,
+                `${dc.size} nodes × ${perNode} pod addresses per node (maxPodsPerNode ${s.network.maxPodsPerNode})`,
+            ),
+        );
         if (parseCidr(r.controlPlane).prefix !== CONTROL_PLANE_PREFIX) {
-            problems.push(problem(`${path}.controlPlane`, `${r.controlPlane} must be a /28: GKE's private control plane takes exactly 16 addresses`));
+            problems.push(
+                problem(
+                    `${path}.controlPlane`,
+                    `${r.controlPlane} must be a /28: GKE's private control plane takes exactly 16 addresses`,
+                ),
+            );
         }
         datacenters.push({ datacenter: dc.name, ...r, source: "network.ranges" });
     });
@@ -171,7 +225,14 @@ function fromExistingClusters(s: Settings) {
         if (!c) {
             continue; // reported by validateSettings
         }
-        problems.push(...minimumSize(`existingClusters.${dc.name}.podCidr`, c.podCidr, dc.size, `one address for each of ${dc.size} Cassandra pods`));
+        problems.push(
+            ...minimumSize(
+                `existingClusters.${dc.name}.podCidr`,
+                c.podCidr,
+                dc.size,
+                `one address for each of ${dc.size} Cassandra pods`,
+            ),
+        );
         datacenters.push({
             datacenter: dc.name,
             pods: c.podCidr,
@@ -191,7 +252,12 @@ function minimumSize(path: string, cidr: string, addresses: number, why: string)
     if (size(range) >= addresses) {
         return [];
     }
-    return [problem(path, `${cidr} holds ${size(range)} addresses but ${addresses} are needed (${why}); use a /${prefixFor(addresses)} or larger`)];
+    return [
+        problem(
+            path,
+            `${cidr} holds ${size(range)} addresses but ${addresses} are needed (${why}); use a /${prefixFor(addresses)} or larger`,
+        ),
+    ];
 }
 
 /** Every range of the plan with its owner, in a stable order; the policy pack reads the same list. */
@@ -208,16 +274,29 @@ export function ownedRanges(datacenters: readonly DatacenterRanges[]): OwnedRang
     return out;
 }
 
-function rangePath(d: DatacenterRanges, role: "nodes" | "pods" | "services" | "controlPlane"): string {
+function rangePath(
+    d: DatacenterRanges,
+    role: "nodes" | "pods" | "services" | "controlPlane",
+): string {
     if (d.source === "existingClusters") {
-        const key = { nodes: "nodeCidr", pods: "podCidr", services: "serviceCidr", controlPlane: "controlPlane" }[role];
+        const key = {
+            nodes: "nodeCidr",
+            pods: "podCidr",
+            services: "serviceCidr",
+            controlPlane: "controlPlane",
+        }[role];
         return `existingClusters.${d.datacenter}.${key}`;
     }
-    return d.source === "network.ranges" ? `network.ranges.${d.datacenter}.${role}` : `datacenter ${d.datacenter} ${role}`;
+    return d.source === "network.ranges"
+        ? `network.ranges.${d.datacenter}.${role}`
+        : `datacenter ${d.datacenter} ${role}`;
 }
 
 function overlapProblems(datacenters: readonly DatacenterRanges[]): Problem[] {
     return findOverlaps(ownedRanges(datacenters)).map((o) =>
-        problem(o.b.owner, `${describeOverlap(o)}; ranges of all clusters must be disjoint (${o.a.cidr} spans ${span(parseCidr(o.a.cidr))})`),
+        problem(
+            o.b.owner,
+            `${describeOverlap(o)}; ranges of all clusters must be disjoint (${o.a.cidr} spans ${span(parseCidr(o.a.cidr))})`,
+        ),
     );
 }

@@ -47,7 +47,12 @@ export interface PkiPlan {
 export const SNI_INGRESS: readonly IngressKind[] = ["traefik", "istio", "kong", "gateway-api"];
 
 /** Nodes are servers to clients and to each other, and clients of each other for internode TLS. */
-export const NODE_USAGES = ["digital_signature", "key_encipherment", "server_auth", "client_auth"] as const;
+export const NODE_USAGES = [
+    "digital_signature",
+    "key_encipherment",
+    "server_auth",
+    "client_auth",
+] as const;
 export const CLIENT_USAGES = ["digital_signature", "key_encipherment", "client_auth"] as const;
 export const CA_USAGES = ["cert_signing", "crl_signing"] as const;
 
@@ -87,16 +92,14 @@ export function planPki(s: Settings, t: Topology): PkiPlan {
             };
         }),
     );
-    const clients = tls.clientCertificates.map(
-        (name): CertificatePlan => ({
-            id: `client-${name}`,
-            commonName: name,
-            dnsNames: [],
-            usages: CLIENT_USAGES,
-            validityHours: tls.certificateValidityHours,
-            earlyRenewalHours: tls.earlyRenewalHours,
-        }),
-    );
+    const clients = tls.clientCertificates.map((name): CertificatePlan => ({
+        id: `client-${name}`,
+        commonName: name,
+        dnsNames: [],
+        usages: CLIENT_USAGES,
+        validityHours: tls.certificateValidityHours,
+        earlyRenewalHours: tls.earlyRenewalHours,
+    }));
     return {
         key: { algorithm: tls.keyAlgorithm, ecdsaCurve: "P256", rsaBits: tls.rsaBits },
         ca: {

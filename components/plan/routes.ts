@@ -35,7 +35,11 @@ export interface NodeRoute {
     /** The entry point port that reaches only this node, without SNI. */
     readonly nodePort: number;
     /** The node's own backend: a Service selecting just this pod. */
-    readonly backend: { readonly service: string; readonly namespace: string; readonly port: number };
+    readonly backend: {
+        readonly service: string;
+        readonly namespace: string;
+        readonly port: number;
+    };
 }
 
 /** Name of the Service that selects exactly one pod (by `statefulset.kubernetes.io/pod-name`). */
@@ -47,7 +51,11 @@ export function perPodServiceName(podName: string): string {
  * Routes for every node. `hostIds` maps pod names to Cassandra host IDs (from cass-operator's
  * `status.nodeStatuses`); nodes without one are routed by name and port only.
  */
-export function planRoutes(s: Settings, t: Topology, hostIds: Readonly<Record<string, string>> = {}): NodeRoute[] {
+export function planRoutes(
+    s: Settings,
+    t: Topology,
+    hostIds: Readonly<Record<string, string>> = {},
+): NodeRoute[] {
     if (s.ingress === "none" || !s.externalDomain) {
         return [];
     }
@@ -58,10 +66,17 @@ export function planRoutes(s: Settings, t: Topology, hostIds: Readonly<Record<st
             return {
                 datacenter: dc.name,
                 podName: node.podName,
-                entryPoint: s.ingress === "loadbalancer" ? (node.externalName as string) : entryPointName(dc.name, domain),
+                entryPoint:
+                    s.ingress === "loadbalancer"
+                        ? (node.externalName as string)
+                        : entryPointName(dc.name, domain),
                 sniNames: [node.externalName as string, ...(hostId ? [hostId] : [])],
                 nodePort: s.ingress === "loadbalancer" ? BACKEND_PORT : NODE_PORT_BASE + i,
-                backend: { service: perPodServiceName(node.podName), namespace: dc.namespace, port: BACKEND_PORT },
+                backend: {
+                    service: perPodServiceName(node.podName),
+                    namespace: dc.namespace,
+                    port: BACKEND_PORT,
+                },
             };
         }),
     );

@@ -175,15 +175,30 @@ export function validateTopology(s: Settings, t: Topology): Problem[] {
     t.datacenters.forEach((dc, i) => {
         for (const r of dc.racks) {
             if (r.statefulSet.length > MAX_STATEFULSET_NAME) {
-                problems.push(problem(`datacenters[${i}]`, `StatefulSet name "${r.statefulSet}" (clusterName-datacenter-rack-sts) is ${r.statefulSet.length} characters; Kubernetes allows ${MAX_STATEFULSET_NAME}: shorten clusterName, the datacenter name or the rack name`));
+                problems.push(
+                    problem(
+                        `datacenters[${i}]`,
+                        `StatefulSet name "${r.statefulSet}" (clusterName-datacenter-rack-sts) is ${r.statefulSet.length} characters; Kubernetes allows ${MAX_STATEFULSET_NAME}: shorten clusterName, the datacenter name or the rack name`,
+                    ),
+                );
             }
         }
         if (!s.existingClusters && dc.gkeClusterName.length > MAX_GKE_CLUSTER_NAME) {
-            problems.push(problem(`datacenters[${i}].name`, `GKE cluster name "${dc.gkeClusterName}" (clusterName-datacenter) is ${dc.gkeClusterName.length} characters; GKE allows ${MAX_GKE_CLUSTER_NAME}`));
+            problems.push(
+                problem(
+                    `datacenters[${i}].name`,
+                    `GKE cluster name "${dc.gkeClusterName}" (clusterName-datacenter) is ${dc.gkeClusterName.length} characters; GKE allows ${MAX_GKE_CLUSTER_NAME}`,
+                ),
+            );
         }
         for (const n of dc.nodes) {
             if (n.externalName && n.externalName.length > 253) {
-                problems.push(problem("externalDomain", `external name "${n.externalName}" is longer than the 253 characters DNS allows; use a shorter externalDomain`));
+                problems.push(
+                    problem(
+                        "externalDomain",
+                        `external name "${n.externalName}" is longer than the 253 characters DNS allows; use a shorter externalDomain`,
+                    ),
+                );
                 break;
             }
         }
@@ -194,7 +209,12 @@ export function validateTopology(s: Settings, t: Topology): Problem[] {
             const suffix = serviceSuffix(dc.namespace, dc.clusterDomain);
             const other = seen.get(suffix);
             if (other) {
-                problems.push(problem(`datacenters[${t.datacenters.indexOf(dc)}].namespace`, `datacenters ${other} and ${dc.name} both use the DNS suffix ${suffix}; stub domains need a distinct suffix per cluster: give them different namespaces or cluster domains`));
+                problems.push(
+                    problem(
+                        `datacenters[${t.datacenters.indexOf(dc)}].namespace`,
+                        `datacenters ${other} and ${dc.name} both use the DNS suffix ${suffix}; stub domains need a distinct suffix per cluster: give them different namespaces or cluster domains`,
+                    ),
+                );
             }
             seen.set(suffix, dc.name);
         }

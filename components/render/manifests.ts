@@ -59,10 +59,18 @@ export interface Expansion {
     readonly inputs: Record<string, unknown>;
 }
 
-export function deployTimeExpansions(resources: readonly RecordedResource[], datacenters: readonly string[]): Expansion[] {
+export function deployTimeExpansions(
+    resources: readonly RecordedResource[],
+    datacenters: readonly string[],
+): Expansion[] {
     return resources
         .filter((r) => isDeployTimeExpansion(r.type))
-        .map((r) => ({ datacenter: datacenterOf(r, datacenters), type: r.type, name: r.name, inputs: r.inputs }));
+        .map((r) => ({
+            datacenter: datacenterOf(r, datacenters),
+            type: r.type,
+            name: r.name,
+            inputs: r.inputs,
+        }));
 }
 
 /**
@@ -70,13 +78,20 @@ export function deployTimeExpansions(resources: readonly RecordedResource[], dat
  * provider they use. Providers are named `<component>-<datacenter>-k8s`, which is how a
  * resource's provider reference maps to a datacenter.
  */
-export function kubernetesObjects(resources: readonly RecordedResource[], datacenters: readonly string[]): RenderedObject[] {
+export function kubernetesObjects(
+    resources: readonly RecordedResource[],
+    datacenters: readonly string[],
+): RenderedObject[] {
     const out: { datacenter: string; object: Record<string, unknown>; index: number }[] = [];
     resources.forEach((r, index) => {
         if (!r.type.startsWith("kubernetes:") || isDeployTimeExpansion(r.type)) {
             return;
         }
-        out.push({ datacenter: datacenterOf(r, datacenters), object: redact(toObject(r), r.secretPaths), index });
+        out.push({
+            datacenter: datacenterOf(r, datacenters),
+            object: redact(toObject(r), r.secretPaths),
+            index,
+        });
     });
     out.sort((a, b) => rank(a.object) - rank(b.object) || a.index - b.index);
     return out.map(({ datacenter, object }) => ({ datacenter, object }));
@@ -86,7 +101,9 @@ function datacenterOf(r: RecordedResource, datacenters: readonly string[]): stri
     const providerName = r.provider?.split("::")[3] ?? "";
     const datacenter = datacenters.find((dc) => providerName.endsWith(`-${dc}-k8s`));
     if (!datacenter) {
-        throw new Error(`${r.type} "${r.name}" uses provider "${providerName || "(default)"}", which belongs to no datacenter`);
+        throw new Error(
+            `${r.type} "${r.name}" uses provider "${providerName || "(default)"}", which belongs to no datacenter`,
+        );
     }
     return datacenter;
 }
@@ -94,9 +111,15 @@ function datacenterOf(r: RecordedResource, datacenters: readonly string[]): stri
 /** `kubernetes:core/v1:Service` → `{ apiVersion: "v1", kind: "Service", ...inputs }`. */
 function toObject(r: RecordedResource): Record<string, unknown> {
     const [, groupVersion, kind] = r.type.split(":");
-    const apiVersion = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
+    const apiVersion = groupVersion.startsWith("core/")
+        ? groupVersion.slice("core/".length)
+        : groupVersion;
     const { apiVersion: givenVersion, kind: givenKind, ...rest } = r.inputs;
-    return { apiVersion: givenVersion ?? apiVersion, kind: givenKind ?? kind, ...withoutUndefined(rest) };
+    return {
+        apiVersion: givenVersion ?? apiVersion,
+        kind: givenKind ?? kind,
+        ...withoutUndefined(rest),
+    };
 }
 
 function rank(o: Record<string, unknown>): number {
@@ -108,7 +131,10 @@ function rank(o: Record<string, unknown>): number {
  * Every value the program marked secret, and every value of a Secret, is replaced; maps keep
  * their keys so reviewers still see what is stored.
  */
-function redact(o: Record<string, unknown>, secretPaths: readonly string[]): Record<string, unknown> {
+function redact(
+    o: Record<string, unknown>,
+    secretPaths: readonly string[],
+): Record<string, unknown> {
     const paths = [...secretPaths, ...(o.kind === "Secret" ? ["data", "stringData"] : [])];
     const out = structuredClone(o);
     for (const path of paths) {
@@ -120,7 +146,10 @@ function redact(o: Record<string, unknown>, secretPaths: readonly string[]): Rec
         const last = keys[keys.length - 1];
         if (parent && last !== undefined && parent[last] !== undefined) {
             const value = parent[last];
-            parent[last] = value !== null && typeof value === "object" ? Object.fromEntries(Object.keys(value).map((k) => [k, REDACTED])) : REDACTED;
+            parent[last] =
+                value !== null && typeof value === "object"
+                    ? Object.fromEntries(Object.keys(value).map((k) => [k, REDACTED]))
+                    : REDACTED;
         }
     }
     return out;

@@ -24,8 +24,18 @@ export function recordingMocks(): { mocks: pulumi.runtime.Mocks; resources: Reco
         newResource(args) {
             const secretPaths: string[] = [];
             const inputs = unwrapSecrets(args.inputs, "", secretPaths) as Record<string, unknown>;
-            const state: Record<string, unknown> = { ...args.inputs, ...computedOutputs({ ...args, inputs }, () => ++nextAddress) };
-            resources.push({ type: args.type, name: args.name, inputs, outputs: unwrapSecrets(state, "", []) as Record<string, unknown>, secretPaths, provider: args.provider });
+            const state: Record<string, unknown> = {
+                ...args.inputs,
+                ...computedOutputs({ ...args, inputs }, () => ++nextAddress),
+            };
+            resources.push({
+                type: args.type,
+                name: args.name,
+                inputs,
+                outputs: unwrapSecrets(state, "", []) as Record<string, unknown>,
+                secretPaths,
+                provider: args.provider,
+            });
             return { id: `${args.type}::${args.name}-id`, state };
         },
         call(args) {
@@ -48,36 +58,60 @@ function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unk
         secretPaths.push(path);
         return unwrapSecrets(o.value, path, []);
     }
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v, path ? `${path}.${k}` : k, secretPaths)]));
+    return Object.fromEntries(
+        Object.entries(o).map(([k, v]) => [
+            k,
+            unwrapSecrets(v, path ? `${path}.${k}` : k, secretPaths),
+        ]),
+    );
 }
 
-function computedOutputs(args: pulumi.runtime.MockResourceArgs, address: () => number): Record<string, unknown> {
+function computedOutputs(
+    args: pulumi.runtime.MockResourceArgs,
+    address: () => number,
+): Record<string, unknown> {
     const name = (args.inputs.name as string | undefined) ?? args.name;
     switch (args.type) {
         case "gcp:compute/network:Network":
         case "gcp:compute/subnetwork:Subnetwork":
-            return { selfLink: `https://www.googleapis.com/compute/v1/projects/${args.inputs.project}/global/networks/${name}` };
+            return {
+                selfLink: `https://www.googleapis.com/compute/v1/projects/${args.inputs.project}/global/networks/${name}`,
+            };
         case "gcp:container/cluster:Cluster":
             return {
                 endpoint: `192.0.2.${address() % 250}`,
-                masterAuth: { clusterCaCertificate: Buffer.from(`mock CA of ${name}`).toString("base64") },
+                masterAuth: {
+                    clusterCaCertificate: Buffer.from(`mock CA of ${name}`).toString("base64"),
+                },
             };
         case "kubernetes:core/v1:Service": {
             const spec = args.inputs.spec as { type?: string } | undefined;
             // Documentation range (TEST-NET-2): never a real address.
             return spec?.type === "LoadBalancer"
-                ? { status: { loadBalancer: { ingress: [{ ip: `198.51.100.${address() % 250}` }] } } }
+                ? {
+                      status: {
+                          loadBalancer: { ingress: [{ ip: `198.51.100.${address() % 250}` }] },
+                      },
+                  }
                 : {};
         }
         case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
-            return { status: { addresses: [{ type: "IPAddress", value: `198.51.100.${address() % 250}` }] } };
+            return {
+                status: {
+                    addresses: [{ type: "IPAddress", value: `198.51.100.${address() % 250}` }],
+                },
+            };
         case "tls:index/privateKey:PrivateKey":
-            return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock key of ${args.name}\n-----END PRIVATE KEY-----\n` };
+            return {
+                privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock key of ${args.name}\n-----END PRIVATE KEY-----\n`,
+            };
         case "tls:index/certRequest:CertRequest":
             return { certRequestPem: `mock CSR of ${args.name}` };
         case "tls:index/selfSignedCert:SelfSignedCert":
         case "tls:index/locallySignedCert:LocallySignedCert":
-            return { certPem: `-----BEGIN CERTIFICATE-----\nmock certificate of ${args.name}\n-----END CERTIFICATE-----\n` };
+            return {
+                certPem: `-----BEGIN CERTIFICATE-----\nmock certificate of ${args.name}\n-----END CERTIFICATE-----\n`,
+            };
         case "random:index/randomPassword:RandomPassword":
             return { result: `mock-password-of-${args.name}` };
         default:

@@ -13,7 +13,12 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** The reviewer's view of a stack: ranges, names, DNS, firewall and what each cluster receives. */
-export function planReport(stack: string, plan: Plan, objects: readonly RenderedObject[], expansions: readonly Expansion[]): string {
+export function planReport(
+    stack: string,
+    plan: Plan,
+    objects: readonly RenderedObject[],
+    expansions: readonly Expansion[],
+): string {
     const s = plan.settings;
     const out: string[] = [];
     out.push(`# Deployment plan: stack \`${stack}\``, "");
@@ -23,7 +28,12 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
             [
                 ["Cassandra cluster", s.clusterName],
                 ["Cassandra version", s.serverVersion],
-                ["clusters", s.existingClusters ? "existing (existingClusters)" : "GKE, created by this stack"],
+                [
+                    "clusters",
+                    s.existingClusters
+                        ? "existing (existingClusters)"
+                        : "GKE, created by this stack",
+                ],
                 ["supernet", plan.network.supernet ?? "(ranges given explicitly)"],
                 ["DNS mode", plan.dns.mode],
                 ["ingress", s.ingress],
@@ -35,11 +45,21 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
     );
 
     out.push("## Network ranges", "");
-    const region = Object.fromEntries(plan.topology.datacenters.map((d) => [d.name, d.region ?? "-"]));
+    const region = Object.fromEntries(
+        plan.topology.datacenters.map((d) => [d.name, d.region ?? "-"]),
+    );
     out.push(
         table(
             ["datacenter", "region", "nodes", "pods", "services", "control plane", "source"],
-            plan.network.datacenters.map((r) => [r.datacenter, region[r.datacenter], r.nodes ?? "-", r.pods, r.services, r.controlPlane ?? "-", r.source]),
+            plan.network.datacenters.map((r) => [
+                r.datacenter,
+                region[r.datacenter],
+                r.nodes ?? "-",
+                r.pods,
+                r.services,
+                r.controlPlane ?? "-",
+                r.source,
+            ]),
         ),
         "",
     );
@@ -47,7 +67,14 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
     out.push("## DNS and seeds", "");
     out.push(
         table(
-            ["datacenter", "namespace", "cluster domain", "seed service", "additional seeds", "forwards (stub)"],
+            [
+                "datacenter",
+                "namespace",
+                "cluster domain",
+                "seed service",
+                "additional seeds",
+                "forwards (stub)",
+            ],
             plan.topology.datacenters.map((d) => [
                 d.name,
                 d.namespace,
@@ -64,9 +91,25 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
     const sans = Object.fromEntries(plan.pki.nodes.map((c) => [c.id, c.dnsNames.join(", ")]));
     out.push(
         table(
-            ["node", "datacenter", "rack", "zone", "internal FQDN", "external name", "certificate SANs"],
+            [
+                "node",
+                "datacenter",
+                "rack",
+                "zone",
+                "internal FQDN",
+                "external name",
+                "certificate SANs",
+            ],
             plan.topology.datacenters.flatMap((d) =>
-                d.nodes.map((n) => [n.podName, n.datacenter, n.rack, n.zone, n.fqdn, n.externalName ?? "-", sans[n.podName]]),
+                d.nodes.map((n) => [
+                    n.podName,
+                    n.datacenter,
+                    n.rack,
+                    n.zone,
+                    n.fqdn,
+                    n.externalName ?? "-",
+                    sans[n.podName],
+                ]),
             ),
         ),
         "",
@@ -82,7 +125,13 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
         out.push(
             table(
                 ["node", "entry point", "SNI names", "dedicated port", "backend"],
-                routes.map((r) => [r.podName, r.entryPoint, r.sniNames.join(", "), String(r.nodePort), `${r.backend.namespace}/${r.backend.service}:${r.backend.port}`]),
+                routes.map((r) => [
+                    r.podName,
+                    r.entryPoint,
+                    r.sniNames.join(", "),
+                    String(r.nodePort),
+                    `${r.backend.namespace}/${r.backend.service}:${r.backend.port}`,
+                ]),
             ),
             "",
             "Host IDs join the SNI names once cass-operator reports them (`status.nodeStatuses`).",
@@ -107,7 +156,14 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
         out.push(
             table(
                 ["rule", "action", "priority", "tcp ports", "sources", "targets"],
-                plan.firewall.map((f) => [f.role, f.action, String(f.priority), f.ports.join(", "), f.sourceRanges.join(", "), f.targetTags.join(", ")]),
+                plan.firewall.map((f) => [
+                    f.role,
+                    f.action,
+                    String(f.priority),
+                    f.ports.join(", "),
+                    f.sourceRanges.join(", "),
+                    f.targetTags.join(", "),
+                ]),
             ),
             "",
         );
@@ -130,7 +186,15 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
             ["datacenter", "objects"],
             plan.topology.datacenters.map((d) => {
                 const mine = objects.filter((o) => o.datacenter === d.name);
-                return [d.name, mine.map((o) => `${o.object.kind}/${(o.object.metadata as { name?: string } | undefined)?.name ?? "?"}`).join(", ") || "-"];
+                return [
+                    d.name,
+                    mine
+                        .map(
+                            (o) =>
+                                `${o.object.kind}/${(o.object.metadata as { name?: string } | undefined)?.name ?? "?"}`,
+                        )
+                        .join(", ") || "-",
+                ];
             }),
         ),
         "",
@@ -139,7 +203,12 @@ export function planReport(stack: string, plan: Plan, objects: readonly Rendered
 }
 
 function describeExpansion(e: Expansion): string {
-    const i = e.inputs as { chart?: string; version?: string; repositoryOpts?: { repo?: string }; file?: string };
+    const i = e.inputs as {
+        chart?: string;
+        version?: string;
+        repositoryOpts?: { repo?: string };
+        file?: string;
+    };
     if (i.chart) {
         return `Helm chart ${i.chart} ${i.version ?? "(unpinned)"} from ${i.repositoryOpts?.repo ?? "?"}`;
     }

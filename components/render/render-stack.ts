@@ -30,7 +30,11 @@ export async function renderStack(opts: {
     /** Settings to replace in the stack's config (unqualified keys), e.g. to render one stack per ingress layer. */
     overrides?: Readonly<Record<string, unknown>>;
 }): Promise<RenderedStack> {
-    const { project, config: stackConfig } = readStackConfig(opts.projectDir, opts.stack, opts.stackFile);
+    const { project, config: stackConfig } = readStackConfig(
+        opts.projectDir,
+        opts.stack,
+        opts.stackFile,
+    );
     const config = { ...stackConfig };
     for (const [key, value] of Object.entries(opts.overrides ?? {})) {
         if (value === undefined) {

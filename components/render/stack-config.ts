@@ -7,7 +7,11 @@ import { parse } from "yaml";
  * over the defaults declared in `Pulumi.yaml`, every value as a string (structured values as
  * JSON), keys qualified as `<namespace>:<key>`.
  */
-export function readStackConfig(projectDir: string, stack: string, stackFile?: string): { project: string; config: Record<string, string> } {
+export function readStackConfig(
+    projectDir: string,
+    stack: string,
+    stackFile?: string,
+): { project: string; config: Record<string, string> } {
     const projectFile = parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as {
         name: string;
         config?: Record<string, { default?: unknown } | unknown>;
@@ -23,7 +27,9 @@ export function readStackConfig(projectDir: string, stack: string, stackFile?: s
     for (const [key, decl] of Object.entries(projectFile.config ?? {})) {
         const hasDefault = decl !== null && typeof decl === "object" && "default" in decl;
         if (hasDefault) {
-            config[qualify(projectFile.name, key)] = asConfigString((decl as { default: unknown }).default);
+            config[qualify(projectFile.name, key)] = asConfigString(
+                (decl as { default: unknown }).default,
+            );
         }
     }
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {

@@ -7,7 +7,15 @@ const config = new pulumi.Config();
 
 const analytics = new CassandraMultiCluster("analytics", {
     clusterName: "analytics",
-    datacenters: [{ name: "dc3", zones: ["zone-a", "zone-b", "zone-c"], size: 3, nodeMachineType: "custom-8-32768", storageGb: 500 }],
+    datacenters: [
+        {
+            name: "dc3",
+            zones: ["zone-a", "zone-b", "zone-c"],
+            size: 3,
+            nodeMachineType: "custom-8-32768",
+            storageGb: 500,
+        },
+    ],
     existingClusters: {
         dc3: {
             context: config.get("kubeContext") ?? "onprem-analytics",
@@ -23,5 +31,7 @@ const analytics = new CassandraMultiCluster("analytics", {
 
 /** The node names and certificate SANs, from the same pure plan the component used. */
 export const nodes = analytics.plan.pki.nodes.map((n) => ({ pod: n.id, sans: n.dnsNames }));
-export const routes = plan.planRoutes(analytics.plan.settings, analytics.plan.topology).map((r) => `${r.sniNames[0]} -> ${r.backend.service}`);
+export const routes = plan
+    .planRoutes(analytics.plan.settings, analytics.plan.topology)
+    .map((r) => `${r.sniNames[0]} -> ${r.backend.service}`);
 export const clientBundle = analytics.clientBundle;

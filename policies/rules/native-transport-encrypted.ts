@@ -4,7 +4,8 @@ import { describe, isKind, Rule } from "../resource";
 /** Every CassandraDatacenter, however declared (typed, CustomResource, YAML), encrypts clients and internode traffic. */
 export const nativeTransportEncrypted: Rule = {
     name: "native-transport-encrypted",
-    description: "CassandraDatacenters must require TLS on the native transport (enabled, not optional) and encrypt all internode traffic.",
+    description:
+        "CassandraDatacenters must require TLS on the native transport (enabled, not optional) and encrypt all internode traffic.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
@@ -12,6 +13,11 @@ export const nativeTransportEncrypted: Rule = {
     check(resources) {
         return resources
             .filter((r) => isKind(r, "cassandra.datastax.com", "CassandraDatacenter"))
-            .flatMap((r) => cassandraTlsProblems(r.props.spec).map((p) => ({ message: `${describe(r)}: ${p}`, urn: r.urn })));
+            .flatMap((r) =>
+                cassandraTlsProblems(r.props.spec).map((p) => ({
+                    message: `${describe(r)}: ${p}`,
+                    urn: r.urn,
+                })),
+            );
     },
 };

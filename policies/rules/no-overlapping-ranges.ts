@@ -12,7 +12,8 @@ export const noOverlappingRanges: Rule = {
     description: "Node, pod, service and control-plane ranges of all clusters must not overlap.",
     enforcementLevel: "mandatory",
     severity: "critical",
-    remediationSteps: "Give each cluster its own ranges: let the network plan allocate them from a supernet, or change the explicit ranges named in the message.",
+    remediationSteps:
+        "Give each cluster its own ranges: let the network plan allocate them from a supernet, or change the explicit ranges named in the message.",
     check(resources) {
         const owned = resources.flatMap(rangesOf);
         const urnOf = new Map(owned.map((o) => [o.range, o.urn]));
@@ -33,7 +34,10 @@ function rangesOf(r: PolicyResourceLike): Owned[] {
     const p = r.props;
     if (r.type === "gcp:compute/subnetwork:Subnetwork") {
         push(out, `Subnetwork ${r.name} primary`, p.ipCidrRange);
-        for (const s of (p.secondaryIpRanges ?? []) as { rangeName?: string; ipCidrRange?: string }[]) {
+        for (const s of (p.secondaryIpRanges ?? []) as {
+            rangeName?: string;
+            ipCidrRange?: string;
+        }[]) {
             push(out, `Subnetwork ${r.name} ${s.rangeName ?? "secondary"}`, s.ipCidrRange);
         }
     } else if (r.type === "gcp:container/cluster:Cluster") {
@@ -41,7 +45,9 @@ function rangesOf(r: PolicyResourceLike): Owned[] {
         push(out, `Cluster ${r.name} services`, p.ipAllocationPolicy?.servicesIpv4CidrBlock);
         push(out, `Cluster ${r.name} control plane`, p.privateClusterConfig?.masterIpv4CidrBlock);
     } else if (r.type === "cassandra-multicluster:index:CassandraMultiCluster") {
-        for (const [dc, c] of Object.entries((p.existingClusters ?? {}) as Record<string, Record<string, string>>)) {
+        for (const [dc, c] of Object.entries(
+            (p.existingClusters ?? {}) as Record<string, Record<string, string>>,
+        )) {
             for (const key of ["nodeCidr", "podCidr", "serviceCidr"]) {
                 push(out, `existingClusters.${dc}.${key}`, c?.[key]);
             }

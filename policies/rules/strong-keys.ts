@@ -21,20 +21,27 @@ const DEFAULT_CURVE = "P224";
  */
 export const strongKeys: Rule = {
     name: "strong-keys",
-    description: "tls.PrivateKey is RSA >= 2048 (3072 for CAs) or ECDSA >= P-256; CA certificates are CA certificates; node certificates carry SANs and a validity within the configured maximum.",
+    description:
+        "tls.PrivateKey is RSA >= 2048 (3072 for CAs) or ECDSA >= P-256; CA certificates are CA certificates; node certificates carry SANs and a validity within the configured maximum.",
     enforcementLevel: "mandatory",
     severity: "high",
-    remediationSteps: "Use the CertificateAuthority/NodeCertificates components (ECDSA P-256 by default, RSA 3072/4096 by tls.keyAlgorithm) or match their settings.",
+    remediationSteps:
+        "Use the CertificateAuthority/NodeCertificates components (ECDSA P-256 by default, RSA 3072/4096 by tls.keyAlgorithm) or match their settings.",
     configSchema: {
         properties: {
-            maxCertificateValidityHours: { type: "integer", default: 8760, description: "Longest validity accepted for certificates signed by a CA." },
+            maxCertificateValidityHours: {
+                type: "integer",
+                default: 8760,
+                description: "Longest validity accepted for certificates signed by a CA.",
+            },
         },
     },
     check(resources, config) {
         const maxHours = setting<number>(strongKeys, config, "maxCertificateValidityHours");
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
         // Dependencies are read through the stack's own list, which holds every resource's final props.
-        const deps = (r: PolicyResourceLike, prop: string) => (r.propertyDependencies?.[prop] ?? []).map((d) => byUrn.get(d.urn) ?? d);
+        const deps = (r: PolicyResourceLike, prop: string) =>
+            (r.propertyDependencies?.[prop] ?? []).map((d) => byUrn.get(d.urn) ?? d);
         const caKeys = new Set(
             resources
                 .filter((r) => r.type === SELF_SIGNED && r.props.isCaCertificate === true)
@@ -44,7 +51,11 @@ export const strongKeys: Rule = {
         );
         const violations: Violation[] = [];
         for (const r of resources) {
-            const add = (message: string) => violations.push({ message: `${r.type.split(":").pop()} ${r.name}: ${message}`, urn: r.urn });
+            const add = (message: string) =>
+                violations.push({
+                    message: `${r.type.split(":").pop()} ${r.name}: ${message}`,
+                    urn: r.urn,
+                });
             if (r.type === KEY) {
                 keyProblems(r, caKeys.has(r.urn) || r.parent?.type === CA_COMPONENT).forEach(add);
             } else if (r.type === SELF_SIGNED && r.props.isCaCertificate === true) {
@@ -53,21 +64,32 @@ export const strongKeys: Rule = {
                     add(`CA certificate allowedUses ${JSON.stringify(uses)} lack "cert_signing"`);
                 }
             } else if (r.type === LOCALLY_SIGNED) {
-                for (const ca of deps(r, "caCertPem").filter((d) => d.type === SELF_SIGNED || d.type === LOCALLY_SIGNED)) {
+                for (const ca of deps(r, "caCertPem").filter(
+                    (d) => d.type === SELF_SIGNED || d.type === LOCALLY_SIGNED,
+                )) {
                     if (ca.props.isCaCertificate !== true) {
-                        add(`signed by ${ca.name}, which is not a CA certificate (isCaCertificate is not true)`);
+                        add(
+                            `signed by ${ca.name}, which is not a CA certificate (isCaCertificate is not true)`,
+                        );
                     }
                 }
                 const hours = r.props.validityPeriodHours;
                 if (typeof hours === "number" && hours > maxHours) {
-                    add(`validity ${hours} h exceeds the maximum of ${maxHours} h (policy setting maxCertificateValidityHours)`);
+                    add(
+                        `validity ${hours} h exceeds the maximum of ${maxHours} h (policy setting maxCertificateValidityHours)`,
+                    );
                 }
                 const uses: string[] = r.props.allowedUses ?? [];
                 if (uses.includes("server_auth")) {
                     for (const csr of deps(r, "certRequestPem").filter((d) => d.type === CSR)) {
-                        const sans = [...(csr.props.dnsNames ?? []), ...(csr.props.ipAddresses ?? [])];
+                        const sans = [
+                            ...(csr.props.dnsNames ?? []),
+                            ...(csr.props.ipAddresses ?? []),
+                        ];
                         if (sans.length === 0) {
-                            add(`server certificate from request ${csr.name} has no subject alternative names; clients verify the names they connect to`);
+                            add(
+                                `server certificate from request ${csr.name} has no subject alternative names; clients verify the names they connect to`,
+                            );
                         }
                     }
                 }
@@ -82,11 +104,15 @@ function keyProblems(r: PolicyResourceLike, isCa: boolean): string[] {
     if (p.algorithm === "RSA") {
         const bits = p.rsaBits ?? DEFAULT_RSA_BITS;
         const min = isCa ? MIN_CA_RSA_BITS : MIN_RSA_BITS;
-        return bits < min ? [`RSA ${bits} bits is below the ${min} required${isCa ? " for a CA key" : ""}`] : [];
+        return bits < min
+            ? [`RSA ${bits} bits is below the ${min} required${isCa ? " for a CA key" : ""}`]
+            : [];
     }
     if (p.algorithm === "ECDSA") {
         const curve = p.ecdsaCurve ?? DEFAULT_CURVE;
-        return STRONG_CURVES.includes(curve) ? [] : [`ECDSA curve ${curve} is weaker than P-256; use P256 or P384`];
+        return STRONG_CURVES.includes(curve)
+            ? []
+            : [`ECDSA curve ${curve} is weaker than P-256; use P256 or P384`];
     }
     return [];
 }

@@ -5,14 +5,17 @@ const EXACT_VERSION = /^v?\d+\.\d+\.\d+$/;
 /** Operators, charts and images are pinned, so a preview shows exactly what an upgrade changes. */
 export const versionsPinned: Rule = {
     name: "versions-pinned",
-    description: "Helm charts have an exact version, CassandraDatacenters an exact serverVersion, and container images a tag other than latest.",
+    description:
+        "Helm charts have an exact version, CassandraDatacenters an exact serverVersion, and container images a tag other than latest.",
     enforcementLevel: "advisory",
     severity: "low",
-    remediationSteps: "Pin chart versions and image tags to exact releases (see components/versions.ts).",
+    remediationSteps:
+        "Pin chart versions and image tags to exact releases (see components/versions.ts).",
     check(resources) {
         const violations: Violation[] = [];
         for (const r of resources) {
-            const add = (message: string) => violations.push({ message: `${describe(r)}: ${message}`, urn: r.urn });
+            const add = (message: string) =>
+                violations.push({ message: `${describe(r)}: ${message}`, urn: r.urn });
             if (r.type.startsWith("kubernetes:helm.sh/")) {
                 const version = String(r.props.version ?? "");
                 if (!EXACT_VERSION.test(version)) {
@@ -28,7 +31,9 @@ export const versionsPinned: Rule = {
                 if (!EXACT_VERSION.test(v)) {
                     add(`serverVersion "${v}" is not an exact release`);
                 }
-                imagesOf(r).filter(unpinned).forEach((i) => add(`image ${i} is not pinned to a tag`));
+                imagesOf(r)
+                    .filter(unpinned)
+                    .forEach((i) => add(`image ${i} is not pinned to a tag`));
             }
         }
         return violations;
@@ -38,8 +43,12 @@ export const versionsPinned: Rule = {
 function imagesOf(r: PolicyResourceLike): string[] {
     const spec = r.props.spec ?? {};
     const pod = spec.podTemplateSpec?.spec ?? {};
-    const containers = [...(pod.containers ?? []), ...(pod.initContainers ?? [])] as { image?: string }[];
-    return [spec.serverImage, ...containers.map((c) => c.image)].filter((i): i is string => typeof i === "string");
+    const containers = [...(pod.containers ?? []), ...(pod.initContainers ?? [])] as {
+        image?: string;
+    }[];
+    return [spec.serverImage, ...containers.map((c) => c.image)].filter(
+        (i): i is string => typeof i === "string",
+    );
 }
 
 function unpinned(image: string): boolean {

@@ -1,10 +1,19 @@
 import type { PeerCertificate } from "node:tls";
 import { describe, expect, it, vi } from "vitest";
 import { clientConfigFiles } from "../../components/client/client-config";
-import { externalClientOptions, RediscoveringTranslator, sslOptionsFor } from "../../components/client/external-client";
+import {
+    externalClientOptions,
+    RediscoveringTranslator,
+    sslOptionsFor,
+} from "../../components/client/external-client";
 import { externalClientBundle, ExternalClientBundle, NodeRoute } from "../../components/plan";
 
-const route = (dc: string, pod: string, port: number, entryPoint = `${dc}.db.example.com`): NodeRoute => ({
+const route = (
+    dc: string,
+    pod: string,
+    port: number,
+    entryPoint = `${dc}.db.example.com`,
+): NodeRoute => ({
     datacenter: dc,
     podName: pod,
     entryPoint,
@@ -13,10 +22,24 @@ const route = (dc: string, pod: string, port: number, entryPoint = `${dc}.db.exa
     backend: { service: pod, namespace: "cassandra", port: 9042 },
 });
 
-const routes = [route("dc1", "c-dc1-r1-sts-0", 19042), route("dc1", "c-dc1-r2-sts-0", 19043), route("dc2", "c-dc2-r1-sts-0", 19042)];
-const bundle: ExternalClientBundle = externalClientBundle("c", "CA PEM", routes, { "c-dc1-r1-sts-0": "r1" }, { dc1: "127.0.0.1", dc2: "127.0.0.2" });
+const routes = [
+    route("dc1", "c-dc1-r1-sts-0", 19042),
+    route("dc1", "c-dc1-r2-sts-0", 19043),
+    route("dc2", "c-dc2-r1-sts-0", 19042),
+];
+const bundle: ExternalClientBundle = externalClientBundle(
+    "c",
+    "CA PEM",
+    routes,
+    { "c-dc1-r1-sts-0": "r1" },
+    { dc1: "127.0.0.1", dc2: "127.0.0.2" },
+);
 
-const cert = (names: string[]) => ({ subject: { CN: names[0] }, subjectaltname: names.map((n) => `DNS:${n}`).join(", ") }) as unknown as PeerCertificate;
+const cert = (names: string[]) =>
+    ({
+        subject: { CN: names[0] },
+        subjectaltname: names.map((n) => `DNS:${n}`).join(", "),
+    }) as unknown as PeerCertificate;
 
 describe("the client bundle", () => {
     it("lists every node with its external address, dedicated port and the name to verify", () => {
@@ -30,7 +53,9 @@ describe("the client bundle", () => {
             port: 19042,
             serverName: "dc1.db.example.com",
         });
-        expect(externalClientBundle("c", "CA", routes, {}, {}).nodes[2].externalAddress).toBe("dc2.db.example.com");
+        expect(externalClientBundle("c", "CA", routes, {}, {}).nodes[2].externalAddress).toBe(
+            "dc2.db.example.com",
+        );
     });
 });
 
@@ -38,36 +63,69 @@ describe("createExternalClient's driver options", () => {
     it("pins the CA, verifies every certificate and checks the name the address belongs to", async () => {
         const ssl = await sslOptionsFor(bundle, { localDataCenter: "dc1" });
         expect(ssl).toMatchObject({ ca: ["CA PEM"], rejectUnauthorized: true });
-        expect(ssl.checkServerIdentity("127.0.0.1", cert(["c-dc1-r1-sts-0.db.example.com", "dc1.db.example.com"]))).toBeUndefined();
-        expect(ssl.checkServerIdentity("127.0.0.1", cert(["c-dc1-r1-sts-0.db.example.com"]))).toBeInstanceOf(Error);
-        expect(ssl.checkServerIdentity("127.0.0.2", cert(["dc1.db.example.com"]))).toBeInstanceOf(Error);
-        expect(ssl.checkServerIdentity("10.9.9.9", cert(["dc1.db.example.com"]))?.message).toContain("no node of the bundle");
+        expect(
+            ssl.checkServerIdentity(
+                "127.0.0.1",
+                cert(["c-dc1-r1-sts-0.db.example.com", "dc1.db.example.com"]),
+            ),
+        ).toBeUndefined();
+        expect(
+            ssl.checkServerIdentity("127.0.0.1", cert(["c-dc1-r1-sts-0.db.example.com"])),
+        ).toBeInstanceOf(Error);
+        expect(ssl.checkServerIdentity("127.0.0.2", cert(["dc1.db.example.com"]))).toBeInstanceOf(
+            Error,
+        );
+        expect(
+            ssl.checkServerIdentity("10.9.9.9", cert(["dc1.db.example.com"]))?.message,
+        ).toContain("no node of the bundle");
     });
 
     it("contacts the local datacenter's nodes through their dedicated ports, token-aware by default", async () => {
-        const o = await externalClientOptions(bundle, { localDataCenter: "dc1", username: "u", password: "p" }, async () => new Map(), new Map());
+        const o = await externalClientOptions(
+            bundle,
+            { localDataCenter: "dc1", username: "u", password: "p" },
+            async () => new Map(),
+            new Map(),
+        );
         expect(o.contactPoints).toEqual(["127.0.0.1:19042", "127.0.0.1:19043"]);
         expect(o.localDataCenter).toBe("dc1");
         expect(o.policies?.loadBalancing).toBeUndefined(); // the driver's default: token-aware, DC-aware
         expect(o.authProvider).toBeDefined();
-        await expect(externalClientOptions(bundle, { localDataCenter: "dc9" }, async () => new Map(), new Map())).rejects.toThrow('localDataCenter "dc9" is not in the bundle');
+        await expect(
+            externalClientOptions(
+                bundle,
+                { localDataCenter: "dc9" },
+                async () => new Map(),
+                new Map(),
+            ),
+        ).rejects.toThrow('localDataCenter "dc9" is not in the bundle');
     });
 });
 
 describe("RediscoveringTranslator", () => {
-    const translate = (t: RediscoveringTranslator, address: string, port: number) => new Promise<string>((r) => t.translate(address, port, r));
+    const translate = (t: RediscoveringTranslator, address: string, port: number) =>
+        new Promise<string>((r) => t.translate(address, port, r));
 
     it("maps known pod addresses without asking again", async () => {
         const discover = vi.fn(async () => new Map<string, string>());
-        const t = new RediscoveringTranslator(new Map([["10.0.0.5:9042", "127.0.0.1:19042"]]), discover);
+        const t = new RediscoveringTranslator(
+            new Map([["10.0.0.5:9042", "127.0.0.1:19042"]]),
+            discover,
+        );
         expect(await translate(t, "10.0.0.5", 9042)).toBe("127.0.0.1:19042");
         expect(discover).not.toHaveBeenCalled();
     });
 
     it("asks the nodes again, once for concurrent lookups, when a pod moved to a new address", async () => {
         const discover = vi.fn(async () => new Map([["10.0.0.7:9042", "127.0.0.1:19042"]]));
-        const t = new RediscoveringTranslator(new Map([["10.0.0.5:9042", "127.0.0.1:19042"]]), discover);
-        const [a, b] = await Promise.all([translate(t, "10.0.0.7", 9042), translate(t, "10.0.0.7", 9042)]);
+        const t = new RediscoveringTranslator(
+            new Map([["10.0.0.5:9042", "127.0.0.1:19042"]]),
+            discover,
+        );
+        const [a, b] = await Promise.all([
+            translate(t, "10.0.0.7", 9042),
+            translate(t, "10.0.0.7", 9042),
+        ]);
         expect([a, b]).toEqual(["127.0.0.1:19042", "127.0.0.1:19042"]);
         expect(discover).toHaveBeenCalledTimes(1);
         expect(await translate(t, "10.0.0.8", 9042)).toBe("10.0.0.8:9042");
@@ -77,12 +135,24 @@ describe("RediscoveringTranslator", () => {
 describe("client-config files", () => {
     it("writes verified-TLS settings for Java, Python, cqlsh and Node.js", () => {
         const files = clientConfigFiles(bundle, "dc1");
-        expect(Object.keys(files).sort()).toEqual(["application.conf", "ca.pem", "cqlshrc", "node_client.ts", "python_client.py"]);
-        expect(files["application.conf"]).toContain('basic.contact-points = ["127.0.0.1:19042", "127.0.0.1:19043"]');
+        expect(Object.keys(files).sort()).toEqual([
+            "application.conf",
+            "ca.pem",
+            "cqlshrc",
+            "node_client.ts",
+            "python_client.py",
+        ]);
+        expect(files["application.conf"]).toContain(
+            'basic.contact-points = ["127.0.0.1:19042", "127.0.0.1:19043"]',
+        );
         expect(files["application.conf"]).toContain("hostname-validation = true");
         expect(files.cqlshrc).toContain("validate = true");
-        expect(files["python_client.py"]).toContain('NODES = ["c-dc1-r1-sts-0.db.example.com", "c-dc1-r2-sts-0.db.example.com"]');
+        expect(files["python_client.py"]).toContain(
+            'NODES = ["c-dc1-r1-sts-0.db.example.com", "c-dc1-r2-sts-0.db.example.com"]',
+        );
         expect(files["python_client.py"]).toContain("ssl.CERT_REQUIRED");
-        expect(() => clientConfigFiles(bundle, "dc7")).toThrow('datacenter "dc7" is not in the bundle');
+        expect(() => clientConfigFiles(bundle, "dc7")).toThrow(
+            'datacenter "dc7" is not in the bundle',
+        );
     });
 });

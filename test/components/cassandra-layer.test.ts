@@ -16,16 +16,33 @@ const ids = new Map<pulumi.Resource, string>();
 const capture: pulumi.ResourceTransformation = (args) => {
     const id = `${args.type}::${args.name}`;
     ids.set(args.resource, id);
-    const deps = ([] as pulumi.Input<pulumi.Resource>[]).concat((args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? []);
-    dependsOn.set(id, deps.map((d) => ids.get(d as pulumi.Resource) ?? "?"));
+    const deps = ([] as pulumi.Input<pulumi.Resource>[]).concat(
+        (args.opts.dependsOn as pulumi.Input<pulumi.Resource>[] | undefined) ?? [],
+    );
+    dependsOn.set(
+        id,
+        deps.map((d) => ids.get(d as pulumi.Resource) ?? "?"),
+    );
     return undefined;
 };
 
 const twoRegions = {
     clusterName: "cassandra",
     datacenters: [
-        { name: "dc1", region: "us-west1", zones: ["us-west1-a", "us-west1-b", "us-west1-c"], size: 3, nodeMachineType: "n2-highmem-4", storageGb: 200 },
-        { name: "dc2", region: "us-east1", zones: ["us-east1-b", "us-east1-c", "us-east1-d"], size: 3 },
+        {
+            name: "dc1",
+            region: "us-west1",
+            zones: ["us-west1-a", "us-west1-b", "us-west1-c"],
+            size: 3,
+            nodeMachineType: "n2-highmem-4",
+            storageGb: 200,
+        },
+        {
+            name: "dc2",
+            region: "us-east1",
+            zones: ["us-east1-b", "us-east1-c", "us-east1-d"],
+            size: 3,
+        },
     ],
     ingress: "traefik",
     externalDomain: "cassandra.example.com",
@@ -46,12 +63,17 @@ beforeAll(async () => {
 const all = (type: string) => resources.filter((r) => r.type === type);
 const cassdcs = () => all("kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter");
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const specOf = (dc: string) => (cassdcs().find((r) => (r.inputs.metadata as { name: string }).name === dc)?.inputs.spec ?? {}) as Spec;
+const specOf = (dc: string) =>
+    (cassdcs().find((r) => (r.inputs.metadata as { name: string }).name === dc)?.inputs.spec ??
+        {}) as Spec;
 
 describe("cass-operator and the CassandraDatacenters", () => {
     it("installs the operator in every cluster and makes each datacenter wait for it and for its Secrets", () => {
         for (const dc of ["dc1", "dc2"]) {
-            const waits = dependsOn.get(`kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter::mc-${dc}-cassdc`) ?? [];
+            const waits =
+                dependsOn.get(
+                    `kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter::mc-${dc}-cassdc`,
+                ) ?? [];
             expect(waits).toEqual(
                 expect.arrayContaining([
                     `kubernetes:yaml/v2:ConfigFile::mc-${dc}-operator-crd`,
@@ -62,14 +84,26 @@ describe("cass-operator and the CassandraDatacenters", () => {
                 ]),
             );
         }
-        const charts = all("kubernetes:helm.sh/v4:Chart").filter((r) => r.inputs.chart === "cass-operator");
+        const charts = all("kubernetes:helm.sh/v4:Chart").filter(
+            (r) => r.inputs.chart === "cass-operator",
+        );
         expect(charts).toHaveLength(2);
-        expect(charts[0].inputs).toMatchObject({ version: "0.64.1", skipCrds: true, values: { image: { tag: "v1.32.0" }, global: { clusterScoped: true } } });
+        expect(charts[0].inputs).toMatchObject({
+            version: "0.64.1",
+            skipCrds: true,
+            values: { image: { tag: "v1.32.0" }, global: { clusterScoped: true } },
+        });
     });
 
     it("puts every datacenter in one Cassandra cluster, racks on zones, storage on pd-ssd", () => {
         const spec = specOf("dc1");
-        expect(spec).toMatchObject({ clusterName: "cassandra", serverType: "cassandra", serverVersion: "5.0.5", size: 3, superuserSecretName: "cassandra-superuser" });
+        expect(spec).toMatchObject({
+            clusterName: "cassandra",
+            serverType: "cassandra",
+            serverVersion: "5.0.5",
+            size: 3,
+            superuserSecretName: "cassandra-superuser",
+        });
         expect(specOf("dc2").clusterName).toBe("cassandra");
         expect(spec.racks).toEqual([
             { name: "rack1", nodeAffinityLabels: { "topology.kubernetes.io/zone": "us-west1-a" } },
@@ -85,28 +119,53 @@ describe("cass-operator and the CassandraDatacenters", () => {
 
     it("sizes heap and resources from the machine type (n2-highmem-4: 4 vCPU, 32 GiB)", () => {
         const spec = specOf("dc1");
-        expect(spec.resources).toEqual({ requests: { cpu: "3000m", memory: "24Gi" }, limits: { memory: "24Gi" } });
-        expect(spec.config["jvm-server-options"]).toEqual({ initial_heap_size: "12G", max_heap_size: "12G" });
+        expect(spec.resources).toEqual({
+            requests: { cpu: "3000m", memory: "24Gi" },
+            limits: { memory: "24Gi" },
+        });
+        expect(spec.config["jvm-server-options"]).toEqual({
+            initial_heap_size: "12G",
+            max_heap_size: "12G",
+        });
     });
 
     it("wires each datacenter's seeds to the other datacenters' seed services", () => {
-        expect(specOf("dc1").additionalSeeds).toEqual(["cassandra-seed-service.cassandra.svc.dc2.cassandra.internal"]);
-        expect(specOf("dc2").additionalSeeds).toEqual(["cassandra-seed-service.cassandra.svc.dc1.cassandra.internal"]);
+        expect(specOf("dc1").additionalSeeds).toEqual([
+            "cassandra-seed-service.cassandra.svc.dc2.cassandra.internal",
+        ]);
+        expect(specOf("dc2").additionalSeeds).toEqual([
+            "cassandra-seed-service.cassandra.svc.dc1.cassandra.internal",
+        ]);
     });
 
     it("turns on client TLS (not optional) and internode TLS with PEM files", () => {
         const yaml = specOf("dc2").config["cassandra-yaml"];
-        expect(yaml.client_encryption_options).toMatchObject({ enabled: true, optional: false, keystore: "/etc/cassandra-tls/node.pem", truststore: "/etc/cassandra-tls/ca.pem" });
-        expect(yaml.server_encryption_options).toMatchObject({ internode_encryption: "all", require_client_auth: true });
-        expect(yaml.client_encryption_options.ssl_context_factory).toEqual({ class_name: "org.apache.cassandra.security.PEMBasedSslContextFactory" });
+        expect(yaml.client_encryption_options).toMatchObject({
+            enabled: true,
+            optional: false,
+            keystore: "/etc/cassandra-tls/node.pem",
+            truststore: "/etc/cassandra-tls/ca.pem",
+        });
+        expect(yaml.server_encryption_options).toMatchObject({
+            internode_encryption: "all",
+            require_client_auth: true,
+        });
+        expect(yaml.client_encryption_options.ssl_context_factory).toEqual({
+            class_name: "org.apache.cassandra.security.PEMBasedSslContextFactory",
+        });
     });
 
     it("generates one superuser password for the whole cluster and stores it in every datacenter", () => {
         expect(all("random:index/randomPassword:RandomPassword")).toHaveLength(1);
-        const secrets = all("kubernetes:core/v1:Secret").filter((s) => (s.inputs.metadata as { name: string }).name === "cassandra-superuser");
+        const secrets = all("kubernetes:core/v1:Secret").filter(
+            (s) => (s.inputs.metadata as { name: string }).name === "cassandra-superuser",
+        );
         expect(secrets).toHaveLength(2);
         expect(secrets[0].inputs.stringData).toEqual(secrets[1].inputs.stringData);
-        expect(secrets[0].inputs.stringData).toEqual({ username: "cassandra-superuser", password: "mock-password-of-mc-superuser" });
+        expect(secrets[0].inputs.stringData).toEqual({
+            username: "cassandra-superuser",
+            password: "mock-password-of-mc-superuser",
+        });
         expect(secrets.every((s) => s.secretPaths.includes("stringData"))).toBe(true);
     });
 });
@@ -116,9 +175,13 @@ describe("PKI", () => {
         const csrs = all("tls:index/certRequest:CertRequest");
         expect(csrs).toHaveLength(6);
         for (const planned of c.plan.pki.nodes) {
-            const csr = csrs.find((r) => r.name === `mc-certs-${planned.id}-csr`) as RecordedResource;
+            const csr = csrs.find(
+                (r) => r.name === `mc-certs-${planned.id}-csr`,
+            ) as RecordedResource;
             expect(csr.inputs.dnsNames).toEqual(planned.dnsNames);
-            expect((csr.inputs.subject as { commonName: string }).commonName).toBe(planned.node.podName);
+            expect((csr.inputs.subject as { commonName: string }).commonName).toBe(
+                planned.node.podName,
+            );
         }
         const node0 = c.plan.pki.nodes[0].dnsNames;
         expect(node0).toEqual([
@@ -129,22 +192,44 @@ describe("PKI", () => {
             "cassandra-dc1-rack1-sts-0.cassandra.example.com",
             "dc1.cassandra.example.com",
         ]);
-        expect(all("tls:index/privateKey:PrivateKey").map((k) => k.inputs)).toEqual(Array(7).fill({ algorithm: "ECDSA", ecdsaCurve: "P256" }));
+        expect(all("tls:index/privateKey:PrivateKey").map((k) => k.inputs)).toEqual(
+            Array(7).fill({ algorithm: "ECDSA", ecdsaCurve: "P256" }),
+        );
         const certs = all("tls:index/locallySignedCert:LocallySignedCert");
         expect(certs.map((x) => x.inputs.validityPeriodHours)).toEqual(Array(6).fill(8760));
-        expect(certs[0].inputs.allowedUses).toEqual(["digital_signature", "key_encipherment", "server_auth", "client_auth"]);
+        expect(certs[0].inputs.allowedUses).toEqual([
+            "digital_signature",
+            "key_encipherment",
+            "server_auth",
+            "client_auth",
+        ]);
         const ca = all("tls:index/selfSignedCert:SelfSignedCert");
         expect(ca).toHaveLength(1);
-        expect(ca[0].inputs).toMatchObject({ isCaCertificate: true, allowedUses: ["cert_signing", "crl_signing"], validityPeriodHours: 87600 });
+        expect(ca[0].inputs).toMatchObject({
+            isCaCertificate: true,
+            allowedUses: ["cert_signing", "crl_signing"],
+            validityPeriodHours: 87600,
+        });
     });
 
     it("gives pod N its own key and certificate, and only through the init container", () => {
-        const tls = all("kubernetes:core/v1:Secret").find((s) => (s.inputs.metadata as { name: string }).name === "cassandra-dc1-node-tls") as RecordedResource;
+        const tls = all("kubernetes:core/v1:Secret").find(
+            (s) => (s.inputs.metadata as { name: string }).name === "cassandra-dc1-node-tls",
+        ) as RecordedResource;
         const data = tls.inputs.stringData as Record<string, string>;
         expect(tls.secretPaths).toContain("stringData");
-        expect(Object.keys(data).sort()).toEqual(["ca.pem", "cassandra-dc1-rack1-sts-0.pem", "cassandra-dc1-rack2-sts-0.pem", "cassandra-dc1-rack3-sts-0.pem"]);
-        expect(data["cassandra-dc1-rack2-sts-0.pem"]).toContain("mock key of mc-certs-cassandra-dc1-rack2-sts-0-key");
-        expect(data["cassandra-dc1-rack2-sts-0.pem"]).toContain("mock certificate of mc-certs-cassandra-dc1-rack2-sts-0-cert");
+        expect(Object.keys(data).sort()).toEqual([
+            "ca.pem",
+            "cassandra-dc1-rack1-sts-0.pem",
+            "cassandra-dc1-rack2-sts-0.pem",
+            "cassandra-dc1-rack3-sts-0.pem",
+        ]);
+        expect(data["cassandra-dc1-rack2-sts-0.pem"]).toContain(
+            "mock key of mc-certs-cassandra-dc1-rack2-sts-0-key",
+        );
+        expect(data["cassandra-dc1-rack2-sts-0.pem"]).toContain(
+            "mock certificate of mc-certs-cassandra-dc1-rack2-sts-0-cert",
+        );
 
         // Run the init container's own command against a copy of the Secret's files.
         const pod = specOf("dc1").podTemplateSpec.spec;
@@ -155,16 +240,29 @@ describe("PKI", () => {
         for (const [key, value] of Object.entries(data)) {
             writeFileSync(join(root, "source", key), value);
         }
-        const script = (init.command[2] as string).replaceAll("/source/", `${root}/source/`).replaceAll("/tls/", `${root}/tls/`);
-        execFileSync(init.command[0], [init.command[1], script], { env: { PATH: process.env.PATH, POD_NAME: "cassandra-dc1-rack2-sts-0" } });
-        expect(readFileSync(join(root, "tls", "node.pem"), "utf8")).toBe(data["cassandra-dc1-rack2-sts-0.pem"]);
+        const script = (init.command[2] as string)
+            .replaceAll("/source/", `${root}/source/`)
+            .replaceAll("/tls/", `${root}/tls/`);
+        execFileSync(init.command[0], [init.command[1], script], {
+            env: { PATH: process.env.PATH, POD_NAME: "cassandra-dc1-rack2-sts-0" },
+        });
+        expect(readFileSync(join(root, "tls", "node.pem"), "utf8")).toBe(
+            data["cassandra-dc1-rack2-sts-0.pem"],
+        );
         expect(readFileSync(join(root, "tls", "ca.pem"), "utf8")).toBe(data["ca.pem"]);
-        expect(init.env).toEqual([{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]);
+        expect(init.env).toEqual([
+            { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        ]);
 
         // The Cassandra container sees only the copied pair, where cassandra.yaml looks for it.
         const cassandra = pod.containers.find((x: { name: string }) => x.name === "cassandra");
-        expect(cassandra.volumeMounts).toEqual([{ name: "node-tls", mountPath: "/etc/cassandra-tls", readOnly: true }]);
-        expect(pod.volumes.find((v: { name: string }) => v.name === "node-tls").emptyDir).toEqual({ medium: "Memory", sizeLimit: "1Mi" });
+        expect(cassandra.volumeMounts).toEqual([
+            { name: "node-tls", mountPath: "/etc/cassandra-tls", readOnly: true },
+        ]);
+        expect(pod.volumes.find((v: { name: string }) => v.name === "node-tls").emptyDir).toEqual({
+            medium: "Memory",
+            sizeLimit: "1Mi",
+        });
     });
 
     it("keeps private keys secret and out of every plain output", async () => {

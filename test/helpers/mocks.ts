@@ -21,7 +21,11 @@ export function ofType(resources: readonly RecordedResource[], type: string): Re
     return resources.filter((r) => r.type === type);
 }
 
-export function named(resources: readonly RecordedResource[], type: string, name: string): RecordedResource {
+export function named(
+    resources: readonly RecordedResource[],
+    type: string,
+    name: string,
+): RecordedResource {
     const found = resources.find((r) => r.type === type && r.name === name);
     if (!found) {
         const names = ofType(resources, type).map((r) => r.name);

@@ -106,9 +106,12 @@ describe("cidrProblem", () => {
 
     // cidrProblem accepts leading zeros ("010.0.0.0/8", "10.0.0.0/08"), and callers pass the
     // string through unchanged (the firewall gets "010.1.2.0/24"); see the report.
-    it.each([["010.0.0.0/8"], ["10.0.0.0/08"], ["10.00.0.0/16"]])("rejects leading zeros in %s", (cidr) => {
-        expect(cidrProblem(cidr)).toContain("is not an IPv4 CIDR range");
-    });
+    it.each([["010.0.0.0/8"], ["10.0.0.0/08"], ["10.00.0.0/16"]])(
+        "rejects leading zeros in %s",
+        (cidr) => {
+            expect(cidrProblem(cidr)).toContain("is not an IPv4 CIDR range");
+        },
+    );
 
     it("suggests an aligned range containing the address for any unaligned input", () => {
         fc.assert(

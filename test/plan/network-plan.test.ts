@@ -780,9 +780,23 @@ describe("planNetwork with explicit network.ranges", () => {
     it('reports network.ranges.constructor as missing for a datacenter named "constructor"', () => {
         const s = settings({
             datacenters: [gkeDc("dc1"), gkeDc("constructor")],
-            network: { ranges: { dc1: { nodes: "10.0.0.0/24", pods: "10.1.0.0/16", services: "10.2.0.0/20", controlPlane: "10.3.0.0/28" } } },
+            network: {
+                ranges: {
+                    dc1: {
+                        nodes: "10.0.0.0/24",
+                        pods: "10.1.0.0/16",
+                        services: "10.2.0.0/20",
+                        controlPlane: "10.3.0.0/28",
+                    },
+                },
+            },
         });
-        expectNoPlan(s, [{ path: "network.ranges.constructor", reason: 'datacenter "constructor" has no ranges' }]);
+        expectNoPlan(s, [
+            {
+                path: "network.ranges.constructor",
+                reason: 'datacenter "constructor" has no ranges',
+            },
+        ]);
     });
 });
 

@@ -666,8 +666,14 @@ describe("planFirewall", () => {
             for (const r of net) {
                 const deny = rule(all, `${r.datacenter}-deny-management-api`);
                 for (const source of deny.sourceRanges) {
-                    expect(overlaps(parseCidr(source), parseCidr(r.pods)), `${source} vs ${r.pods}`).toBe(false);
-                    expect(overlaps(parseCidr(source), parseCidr(r.nodes as string)), `${source} vs ${r.nodes}`).toBe(false);
+                    expect(
+                        overlaps(parseCidr(source), parseCidr(r.pods)),
+                        `${source} vs ${r.pods}`,
+                    ).toBe(false);
+                    expect(
+                        overlaps(parseCidr(source), parseCidr(r.nodes as string)),
+                        `${source} vs ${r.nodes}`,
+                    ).toBe(false);
                 }
             }
         },

@@ -28,26 +28,47 @@ describe("the pack on our own stacks", () => {
 
     it("links certificates to their keys, requests and CA the way the CLI's property dependencies do", () => {
         const resources = policyResources(dev);
-        const nodeCert = resources.find((r) => r.type === "tls:index/locallySignedCert:LocallySignedCert") as PolicyResourceLike;
-        expect(nodeCert.propertyDependencies?.caCertPem?.map((d) => d.type)).toEqual(["tls:index/selfSignedCert:SelfSignedCert"]);
-        expect(nodeCert.propertyDependencies?.certRequestPem?.map((d) => d.type)).toEqual(["tls:index/certRequest:CertRequest"]);
-        const superuser = resources.find((r) => r.type === "kubernetes:core/v1:Secret" && r.props.metadata.name === "cassandra-superuser") as PolicyResourceLike;
-        expect(superuser.propertyDependencies?.stringData?.map((d) => d.type)).toEqual(["random:index/randomPassword:RandomPassword"]);
+        const nodeCert = resources.find(
+            (r) => r.type === "tls:index/locallySignedCert:LocallySignedCert",
+        ) as PolicyResourceLike;
+        expect(nodeCert.propertyDependencies?.caCertPem?.map((d) => d.type)).toEqual([
+            "tls:index/selfSignedCert:SelfSignedCert",
+        ]);
+        expect(nodeCert.propertyDependencies?.certRequestPem?.map((d) => d.type)).toEqual([
+            "tls:index/certRequest:CertRequest",
+        ]);
+        const superuser = resources.find(
+            (r) =>
+                r.type === "kubernetes:core/v1:Secret" &&
+                r.props.metadata.name === "cassandra-superuser",
+        ) as PolicyResourceLike;
+        expect(superuser.propertyDependencies?.stringData?.map((d) => d.type)).toEqual([
+            "random:index/randomPassword:RandomPassword",
+        ]);
     });
 });
 
 describe("the pack through @pulumi/policy's stack-policy interface", () => {
     it("reports through reportViolation with the rule's metadata", () => {
         const resources = policyResources(dev).map((r) =>
-            r.type === "gcp:compute/subnetwork:Subnetwork" && r.name.endsWith("-dc2") ? { ...r, props: { ...r.props, ipCidrRange: "10.0.32.0/25" } } : r,
+            r.type === "gcp:compute/subnetwork:Subnetwork" && r.name.endsWith("-dc2")
+                ? { ...r, props: { ...r.props, ipCidrRange: "10.0.32.0/25" } }
+                : r,
         );
         const policy = toStackPolicy(rules[0]);
-        expect(policy).toMatchObject({ name: "no-overlapping-ranges", enforcementLevel: "mandatory" });
+        expect(policy).toMatchObject({
+            name: "no-overlapping-ranges",
+            enforcementLevel: "mandatory",
+        });
         const reported: { message: string; urn?: string }[] = [];
-        const args = { resources, getConfig: () => ({}) } as unknown as Parameters<NonNullable<typeof policy.validateStack>>[0];
+        const args = { resources, getConfig: () => ({}) } as unknown as Parameters<
+            NonNullable<typeof policy.validateStack>
+        >[0];
         void policy.validateStack?.(args, (message, urn) => reported.push({ message, urn }));
         expect(reported).toHaveLength(1);
-        expect(reported[0].message).toContain("Subnetwork cassandra-multicluster-network-dc1 primary 10.0.32.0/25 overlaps Subnetwork cassandra-multicluster-network-dc2 primary 10.0.32.0/25");
+        expect(reported[0].message).toContain(
+            "Subnetwork cassandra-multicluster-network-dc1 primary 10.0.32.0/25 overlaps Subnetwork cassandra-multicluster-network-dc2 primary 10.0.32.0/25",
+        );
         expect(reported[0].urn).toMatch(/Subnetwork::cassandra-multicluster-network-dc2$/);
     });
 });

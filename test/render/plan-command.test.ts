@@ -22,24 +22,50 @@ describe("npm run plan", () => {
         const fixtures = join(PROJECT_DIR, "test", "fixtures", "stacks");
         // One at a time: the mock runtime is process-wide.
         const dev = await plan(["--stack", "dev", "--out", out]);
-        const overlap = await plan(["--stack", "overlap", "--stack-file", join(fixtures, "Pulumi.overlap.yaml"), "--out", join(out, "overlap")]);
-        const plaintext = await plan(["--stack", "plaintext", "--stack-file", join(fixtures, "Pulumi.plaintext.yaml"), "--out", join(out, "plaintext")]);
+        const overlap = await plan([
+            "--stack",
+            "overlap",
+            "--stack-file",
+            join(fixtures, "Pulumi.overlap.yaml"),
+            "--out",
+            join(out, "overlap"),
+        ]);
+        const plaintext = await plan([
+            "--stack",
+            "plaintext",
+            "--stack-file",
+            join(fixtures, "Pulumi.plaintext.yaml"),
+            "--out",
+            join(out, "plaintext"),
+        ]);
 
         expect(dev.code, dev.out).toBe(0);
         expect(dev.out).toContain("schema: 0 error(s)");
         expect(readdirSync(join(out, "manifests"))).toEqual(["dc1", "dc2"]);
         expect(readdirSync(join(out, "manifests", "dc1"))[0]).toMatch(/^001-namespace-/);
         const report = readFileSync(join(out, "plan.md"), "utf8");
-        for (const section of ["## Network ranges", "## DNS and seeds", "## Nodes and certificates", "## Routes (traefik)", "## Client endpoints", "## Firewall rules", "## Policy verdicts"]) {
+        for (const section of [
+            "## Network ranges",
+            "## DNS and seeds",
+            "## Nodes and certificates",
+            "## Routes (traefik)",
+            "## Client endpoints",
+            "## Firewall rules",
+            "## Policy verdicts",
+        ]) {
             expect(report).toContain(section);
         }
 
         expect(overlap.code).toBe(1);
-        expect(overlap.out).toContain("network.ranges.dc1.nodes 10.0.0.0/24 overlaps network.ranges.dc2.nodes 10.0.0.0/24");
+        expect(overlap.out).toContain(
+            "network.ranges.dc1.nodes 10.0.0.0/24 overlaps network.ranges.dc2.nodes 10.0.0.0/24",
+        );
         expect(existsSync(join(out, "overlap", "plan.md"))).toBe(false);
 
         expect(plaintext.code).toBe(1);
-        expect(plaintext.out).toContain("policy native-transport-encrypted (mandatory): 2 violation(s)");
+        expect(plaintext.out).toContain(
+            "policy native-transport-encrypted (mandatory): 2 violation(s)",
+        );
         expect(plaintext.out).toContain("client_encryption_options.enabled is false");
     }, 120_000);
 });

@@ -3,7 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { Problem, throwIfProblems } from "../../errors";
 import { NodeRoute } from "../../plan/routes";
 import { NodeServices } from "../node-services";
-import { controllerService, ingressLabels, IngressLayerArgs, loadBalancerAddress, validateIngressArgs } from "./types";
+import {
+    controllerService,
+    ingressLabels,
+    IngressLayerArgs,
+    loadBalancerAddress,
+    validateIngressArgs,
+} from "./types";
 
 /**
  * The steps the SNI layers (Traefik, Istio, Kong, Gateway API) share: validating their args,
@@ -33,7 +39,10 @@ export function startSniLayer(
     args: IngressLayerArgs,
     extraProblems: (args: IngressLayerArgs) => Problem[] = () => [],
 ): SniLayerBase {
-    throwIfProblems(`Invalid arguments for ${kind} "${name}"`, [...validateIngressArgs(args, { sni: true }), ...extraProblems(args)]);
+    throwIfProblems(`Invalid arguments for ${kind} "${name}"`, [
+        ...validateIngressArgs(args, { sni: true }),
+        ...extraProblems(args),
+    ]);
     const labels = ingressLabels(args.datacenter);
     const backends = new NodeServices(
         `${name}-backends`,
@@ -71,13 +80,22 @@ export interface ControllerEntry {
  * set). Otherwise creates, in this order, the Namespace `<name>-ns`, the charts, and the
  * controller's LoadBalancer Service `<name>-service` (see `controllerService`).
  */
-export function controllerEntry(name: string, args: IngressLayerArgs, base: SniLayerBase, install: ControllerInstall): ControllerEntry {
+export function controllerEntry(
+    name: string,
+    args: IngressLayerArgs,
+    base: SniLayerBase,
+    install: ControllerInstall,
+): ControllerEntry {
     const waitFor: pulumi.Resource[] = [base.backends];
     if (args.controller.preinstalled) {
         return { address: pulumi.output(args.controller.address as string), waitFor };
     }
     const namespace = args.controller.namespace ?? install.defaultNamespace;
-    const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: namespace, labels: base.labels } }, base.child);
+    const ns = new k8s.core.v1.Namespace(
+        `${name}-ns`,
+        { metadata: { name: namespace, labels: base.labels } },
+        base.child,
+    );
     const charts = install.charts(namespace, ns);
     const svc = controllerService(
         `${name}-service`,
@@ -107,7 +125,14 @@ export function pinnedChart(
 ): k8s.helm.v4.Chart {
     return new k8s.helm.v4.Chart(
         name,
-        { name: release, chart: pin.chart, version: pin.chartVersion, repositoryOpts: { repo: pin.repo }, namespace, values },
+        {
+            name: release,
+            chart: pin.chart,
+            version: pin.chartVersion,
+            repositoryOpts: { repo: pin.repo },
+            namespace,
+            values,
+        },
         opts,
     );
 }

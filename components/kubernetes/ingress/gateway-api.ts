@@ -4,7 +4,12 @@ import { problem, Problem } from "../../errors";
 import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
 import { GATEWAY_API } from "../../versions";
 import { nodeRoutes, startSniLayer } from "./controller";
-import { DEDICATED_NODE_PORT_ANNOTATION, IngressLayerArgs, nodePortName, SNI_PORT_NAME } from "./types";
+import {
+    DEDICATED_NODE_PORT_ANNOTATION,
+    IngressLayerArgs,
+    nodePortName,
+    SNI_PORT_NAME,
+} from "./types";
 
 /** The Gateway's name in the Cassandra namespace. */
 export const GATEWAY_NAME = "cassandra";
@@ -44,20 +49,46 @@ export class GatewayApi extends pulumi.ComponentResource {
 
     constructor(name: string, args: IngressLayerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:ingress:GatewayApi", name, args, opts);
-        const { child, labels, backends } = startSniLayer(this, "GatewayApi", name, args, validateGatewayApiArgs);
+        const { child, labels, backends } = startSniLayer(
+            this,
+            "GatewayApi",
+            name,
+            args,
+            validateGatewayApiArgs,
+        );
         const waitFor: pulumi.Resource[] = [backends];
         if (!args.controller.preinstalled) {
-            waitFor.push(new k8s.yaml.v2.ConfigFile(`${name}-crds`, { file: GATEWAY_API.experimentalInstall }, child));
+            waitFor.push(
+                new k8s.yaml.v2.ConfigFile(
+                    `${name}-crds`,
+                    { file: GATEWAY_API.experimentalInstall },
+                    child,
+                ),
+            );
         }
         const inNs = { ...child, dependsOn: waitFor };
-        const gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, { ...gatewayObject(args, labels), status: undefined }, inNs);
+        const gateway = new k8s.apiextensions.CustomResource(
+            `${name}-gateway`,
+            { ...gatewayObject(args, labels), status: undefined },
+            inNs,
+        );
         if (args.controller.address) {
             this.address = pulumi.output(args.controller.address);
         } else {
-            const status = (gateway as unknown as { status: pulumi.Output<{ addresses?: { value?: string }[] } | undefined> }).status;
+            const status = (
+                gateway as unknown as {
+                    status: pulumi.Output<{ addresses?: { value?: string }[] } | undefined>;
+                }
+            ).status;
             this.address = status.apply((st) => st?.addresses?.[0]?.value ?? "");
         }
-        nodeRoutes(name, args.routes, (r) => tlsRoute(args, r, labels), (r) => tcpRoute(args, r, labels), { ...inNs, dependsOn: [...waitFor, gateway] });
+        nodeRoutes(
+            name,
+            args.routes,
+            (r) => tlsRoute(args, r, labels),
+            (r) => tcpRoute(args, r, labels),
+            { ...inNs, dependsOn: [...waitFor, gateway] },
+        );
         this.registerOutputs({ address: this.address });
     }
 }
@@ -72,16 +103,34 @@ export function tlsRouteHostnames(r: NodeRoute): string[] {
 export function validateGatewayApiArgs(args: IngressLayerArgs): Problem[] {
     const problems: Problem[] = [];
     if (!args.controller.gatewayClassName) {
-        problems.push(problem("controller.gatewayClassName", `the Gateway needs the GatewayClass of an installed implementation, e.g. "istio" or "eg"`));
+        problems.push(
+            problem(
+                "controller.gatewayClassName",
+                `the Gateway needs the GatewayClass of an installed implementation, e.g. "istio" or "eg"`,
+            ),
+        );
     }
     args.routes.forEach((r, i) => {
         if (tlsRouteHostnames(r).length === 0) {
-            problems.push(problem(`routes[${i}].sniNames`, `${JSON.stringify(r.sniNames)} holds no DNS name for the TLSRoute of ${r.podName}; its external name must be one`));
+            problems.push(
+                problem(
+                    `routes[${i}].sniNames`,
+                    `${JSON.stringify(r.sniNames)} holds no DNS name for the TLSRoute of ${r.podName}; its external name must be one`,
+                ),
+            );
         }
     });
-    const annotations = Object.keys(args.loadBalancerAnnotations ?? {}).filter((k) => k !== SOURCE_RANGES_ANNOTATION).length + 1;
+    const annotations =
+        Object.keys(args.loadBalancerAnnotations ?? {}).filter(
+            (k) => k !== SOURCE_RANGES_ANNOTATION,
+        ).length + 1;
     if (annotations > MAX_INFRASTRUCTURE_ANNOTATIONS) {
-        problems.push(problem("loadBalancerAnnotations", `${annotations - 1} annotations plus the source ranges exceed the ${MAX_INFRASTRUCTURE_ANNOTATIONS} a Gateway's infrastructure may carry`));
+        problems.push(
+            problem(
+                "loadBalancerAnnotations",
+                `${annotations - 1} annotations plus the source ranges exceed the ${MAX_INFRASTRUCTURE_ANNOTATIONS} a Gateway's infrastructure may carry`,
+            ),
+        );
     }
     return problems;
 }
@@ -95,13 +144,22 @@ function gatewayObject(args: IngressLayerArgs, labels: Record<string, string>) {
             namespace: args.namespace,
             labels,
             // Without a given address, wait until the implementation has published one.
-            ...(args.controller.address ? {} : { annotations: { "pulumi.com/waitFor": "jsonpath={.status.addresses[0].value}" } }),
+            ...(args.controller.address
+                ? {}
+                : {
+                      annotations: {
+                          "pulumi.com/waitFor": "jsonpath={.status.addresses[0].value}",
+                      },
+                  }),
         },
         spec: {
             gatewayClassName: args.controller.gatewayClassName as string,
             infrastructure: {
                 labels,
-                annotations: { ...(args.loadBalancerAnnotations ?? {}), [SOURCE_RANGES_ANNOTATION]: args.clientCidrs.join(",") },
+                annotations: {
+                    ...(args.loadBalancerAnnotations ?? {}),
+                    [SOURCE_RANGES_ANNOTATION]: args.clientCidrs.join(","),
+                },
             },
             listeners: [
                 {
@@ -139,7 +197,12 @@ function tcpRoute(args: IngressLayerArgs, r: NodeRoute, labels: Record<string, s
     return {
         apiVersion: "gateway.networking.k8s.io/v1alpha2",
         kind: "TCPRoute",
-        metadata: { name: `${r.podName}-port`, namespace: args.namespace, labels, annotations: { [DEDICATED_NODE_PORT_ANNOTATION]: r.podName } },
+        metadata: {
+            name: `${r.podName}-port`,
+            namespace: args.namespace,
+            labels,
+            annotations: { [DEDICATED_NODE_PORT_ANNOTATION]: r.podName },
+        },
         spec: {
             parentRefs: [{ name: GATEWAY_NAME, sectionName: nodePortName(r.nodePort) }],
             rules: [{ backendRefs: [{ name: r.backend.service, port: BACKEND_PORT }] }],

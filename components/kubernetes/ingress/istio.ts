@@ -3,7 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
 import { ISTIO } from "../../versions";
 import { controllerEntry, pinnedChart, startSniLayer } from "./controller";
-import { allSniNames, DEDICATED_NODE_PORT_ANNOTATION, IngressLayerArgs, nodePortName, SNI_PORT_NAME } from "./types";
+import {
+    allSniNames,
+    DEDICATED_NODE_PORT_ANNOTATION,
+    IngressLayerArgs,
+    nodePortName,
+    SNI_PORT_NAME,
+} from "./types";
 
 /** Helm release of the installed ingress gateway; the chart labels its pods `istio: ingressgateway`. */
 export const ISTIO_GATEWAY_RELEASE = "istio-ingressgateway";
@@ -47,7 +53,12 @@ export class Istio extends pulumi.ComponentResource {
             serviceName: "istio-cassandra",
             selector: ISTIO_GATEWAY_SELECTOR,
             charts: (namespace, ns) => {
-                const chart = (role: string, chartName: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
+                const chart = (
+                    role: string,
+                    chartName: string,
+                    values: Record<string, unknown>,
+                    dependsOn: pulumi.Resource[],
+                ) =>
                     pinnedChart(
                         `${name}-${role}`,
                         role === "gateway" ? ISTIO_GATEWAY_RELEASE : `istio-${role}`,
@@ -68,7 +79,11 @@ export class Istio extends pulumi.ComponentResource {
         new k8s.apiextensions.CustomResource(`${name}-gateway`, istioGateway(args, labels), inNs);
         new k8s.apiextensions.CustomResource(`${name}-sni`, sniVirtualService(args, labels), inNs);
         for (const r of args.routes) {
-            new k8s.apiextensions.CustomResource(`${name}-${r.podName}-port`, portVirtualService(args, r, labels), inNs);
+            new k8s.apiextensions.CustomResource(
+                `${name}-${r.podName}-port`,
+                portVirtualService(args, r, labels),
+                inNs,
+            );
         }
         new k8s.apiextensions.CustomResource(
             `${name}-no-mesh-tls`,
@@ -76,7 +91,10 @@ export class Istio extends pulumi.ComponentResource {
                 apiVersion: "networking.istio.io/v1",
                 kind: "DestinationRule",
                 metadata: { name: "cassandra-nodes-own-tls", namespace: args.namespace, labels },
-                spec: { host: `*.${args.namespace}.svc.${ISTIO_MESH_DOMAIN}`, trafficPolicy: { tls: { mode: "DISABLE" } } },
+                spec: {
+                    host: `*.${args.namespace}.svc.${ISTIO_MESH_DOMAIN}`,
+                    trafficPolicy: { tls: { mode: "DISABLE" } },
+                },
             },
             inNs,
         );
@@ -141,7 +159,10 @@ function sniVirtualService(args: IngressLayerArgs, labels: Record<string, string
         spec: {
             hosts: allSniNames(args.routes),
             gateways: [ISTIO_GATEWAY_NAME],
-            tls: args.routes.map((r) => ({ match: [{ port: SNI_PORT, sniHosts: [...r.sniNames] }], route: destination(r) })),
+            tls: args.routes.map((r) => ({
+                match: [{ port: SNI_PORT, sniHosts: [...r.sniNames] }],
+                route: destination(r),
+            })),
         },
     };
 }
@@ -150,7 +171,12 @@ function portVirtualService(args: IngressLayerArgs, r: NodeRoute, labels: Record
     return {
         apiVersion: "networking.istio.io/v1",
         kind: "VirtualService",
-        metadata: { name: `${r.podName}-port`, namespace: args.namespace, labels, annotations: { [DEDICATED_NODE_PORT_ANNOTATION]: r.podName } },
+        metadata: {
+            name: `${r.podName}-port`,
+            namespace: args.namespace,
+            labels,
+            annotations: { [DEDICATED_NODE_PORT_ANNOTATION]: r.podName },
+        },
         spec: {
             hosts: [r.sniNames[0]],
             gateways: [ISTIO_GATEWAY_NAME],

@@ -45,24 +45,46 @@ export class Kong extends pulumi.ComponentResource {
             defaultNamespace: "kong",
             serviceName: KONG_SERVICE,
             // The `gateway` subchart's pod selector (kong chart `kong.selectorLabels`).
-            selector: { "app.kubernetes.io/name": "gateway", "app.kubernetes.io/component": "app", "app.kubernetes.io/instance": KONG_RELEASE },
+            selector: {
+                "app.kubernetes.io/name": "gateway",
+                "app.kubernetes.io/component": "app",
+                "app.kubernetes.io/instance": KONG_RELEASE,
+            },
             // The chart installs the TCPIngress CRD.
             charts: (namespace, ns) => [
-                pinnedChart(`${name}-chart`, KONG_RELEASE, KONG, namespace, kongValues(args.routes, namespace), { ...base.child, dependsOn: [ns] }),
+                pinnedChart(
+                    `${name}-chart`,
+                    KONG_RELEASE,
+                    KONG,
+                    namespace,
+                    kongValues(args.routes, namespace),
+                    { ...base.child, dependsOn: [ns] },
+                ),
             ],
         });
         this.address = entry.address;
-        nodeRoutes(name, args.routes, (r) => sniIngress(args, r, base.labels), (r) => portIngress(args, r, base.labels), {
-            ...base.child,
-            dependsOn: entry.waitFor,
-        });
+        nodeRoutes(
+            name,
+            args.routes,
+            (r) => sniIngress(args, r, base.labels),
+            (r) => portIngress(args, r, base.labels),
+            {
+                ...base.child,
+                dependsOn: entry.waitFor,
+            },
+        );
         this.registerOutputs({ address: this.address });
     }
 }
 
 /** One `proxy.stream` entry of the kong chart. Kong matches routes on `containerPort`, so both ports are equal. */
 export function kongStreamListener(port: number, ssl: boolean): Record<string, unknown> {
-    return { containerPort: port, servicePort: port, protocol: "TCP", parameters: ssl ? ["ssl"] : [] };
+    return {
+        containerPort: port,
+        servicePort: port,
+        protocol: "TCP",
+        parameters: ssl ? ["ssl"] : [],
+    };
 }
 
 /**
@@ -71,7 +93,10 @@ export function kongStreamListener(port: number, ssl: boolean): Record<string, u
  * Service), KIC publishing our Service's address, and the traditional router so KIC emits plain
  * SNI/port routes for TCPIngress.
  */
-export function kongValues(routes: readonly NodeRoute[], namespace: string): Record<string, unknown> {
+export function kongValues(
+    routes: readonly NodeRoute[],
+    namespace: string,
+): Record<string, unknown> {
     return {
         controller: {
             ingressController: {
@@ -85,7 +110,10 @@ export function kongValues(routes: readonly NodeRoute[], namespace: string): Rec
                 type: "ClusterIP",
                 http: { enabled: false },
                 tls: { enabled: false },
-                stream: [kongStreamListener(SNI_PORT, true), ...routes.map((r) => kongStreamListener(r.nodePort, false))],
+                stream: [
+                    kongStreamListener(SNI_PORT, true),
+                    ...routes.map((r) => kongStreamListener(r.nodePort, false)),
+                ],
             },
             manager: { enabled: false },
         },
@@ -100,10 +128,17 @@ function sniIngress(args: IngressLayerArgs, r: NodeRoute, labels: Record<string,
             name: `${r.podName}-sni`,
             namespace: args.namespace,
             labels,
-            annotations: { "kubernetes.io/ingress.class": KONG_INGRESS_CLASS, "konghq.com/protocols": "tls_passthrough" },
+            annotations: {
+                "kubernetes.io/ingress.class": KONG_INGRESS_CLASS,
+                "konghq.com/protocols": "tls_passthrough",
+            },
         },
         spec: {
-            rules: r.sniNames.map((host) => ({ host, port: SNI_PORT, backend: { serviceName: r.backend.service, servicePort: BACKEND_PORT } })),
+            rules: r.sniNames.map((host) => ({
+                host,
+                port: SNI_PORT,
+                backend: { serviceName: r.backend.service, servicePort: BACKEND_PORT },
+            })),
         },
     };
 }
@@ -122,6 +157,13 @@ function portIngress(args: IngressLayerArgs, r: NodeRoute, labels: Record<string
                 [DEDICATED_NODE_PORT_ANNOTATION]: r.podName,
             },
         },
-        spec: { rules: [{ port: r.nodePort, backend: { serviceName: r.backend.service, servicePort: BACKEND_PORT } }] },
+        spec: {
+            rules: [
+                {
+                    port: r.nodePort,
+                    backend: { serviceName: r.backend.service, servicePort: BACKEND_PORT },
+                },
+            ],
+        },
     };
 }

@@ -2,7 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { problem, Problem, throwIfProblems } from "../../errors";
 import { BACKEND_PORT } from "../../plan/routes";
 import { POD_NAME_LABEL } from "../node-services";
-import { clientLoadBalancerService, IngressLayerArgs, loadBalancerAddress, validateIngressArgs } from "./types";
+import {
+    clientLoadBalancerService,
+    IngressLayerArgs,
+    loadBalancerAddress,
+    validateIngressArgs,
+} from "./types";
 
 /** LoadBalancersArgs: the common layer args plus optional reserved addresses. */
 export interface LoadBalancersArgs extends IngressLayerArgs {
@@ -35,7 +40,10 @@ export class LoadBalancers extends pulumi.ComponentResource {
     constructor(name: string, args: LoadBalancersArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:ingress:LoadBalancers", name, args, opts);
         const base = { ...args, controller: { preinstalled: false } };
-        throwIfProblems(`Invalid arguments for LoadBalancers "${name}"`, [...validateIngressArgs(base, { sni: false }), ...validateStaticAddresses(args)]);
+        throwIfProblems(`Invalid arguments for LoadBalancers "${name}"`, [
+            ...validateIngressArgs(base, { sni: false }),
+            ...validateStaticAddresses(args),
+        ]);
         const child = { parent: this, provider: args.provider };
         const addresses: Record<string, pulumi.Output<string>> = {};
         for (const r of args.routes) {
@@ -46,7 +54,14 @@ export class LoadBalancers extends pulumi.ComponentResource {
                     serviceName: nodeLoadBalancerName(r.podName),
                     namespace: args.namespace,
                     selector: { [POD_NAME_LABEL]: r.podName },
-                    ports: [{ name: "cql", port: BACKEND_PORT, targetPort: BACKEND_PORT, protocol: "TCP" }],
+                    ports: [
+                        {
+                            name: "cql",
+                            port: BACKEND_PORT,
+                            targetPort: BACKEND_PORT,
+                            protocol: "TCP",
+                        },
+                    ],
                     loadBalancerIP: args.staticAddresses?.[r.podName],
                 },
                 child,
@@ -64,5 +79,10 @@ function validateStaticAddresses(args: LoadBalancersArgs): Problem[] {
     const pods = new Set(args.routes.map((r) => r.podName));
     return Object.keys(args.staticAddresses ?? {})
         .filter((pod) => !pods.has(pod))
-        .map((pod) => problem(`staticAddresses.${pod}`, `"${pod}" is not a node of datacenter "${args.datacenter}"; key static addresses by pod name (${[...pods].join(", ")})`));
+        .map((pod) =>
+            problem(
+                `staticAddresses.${pod}`,
+                `"${pod}" is not a node of datacenter "${args.datacenter}"; key static addresses by pod name (${[...pods].join(", ")})`,
+            ),
+        );
 }

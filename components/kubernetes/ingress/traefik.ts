@@ -32,17 +32,33 @@ export class Traefik extends pulumi.ComponentResource {
         const entry = controllerEntry(name, args, base, {
             defaultNamespace: "traefik",
             serviceName: "traefik-cassandra",
-            selector: { "app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": TRAEFIK_RELEASE },
+            selector: {
+                "app.kubernetes.io/name": "traefik",
+                "app.kubernetes.io/instance": TRAEFIK_RELEASE,
+            },
             // The chart installs the IngressRouteTCP CRD.
             charts: (namespace, ns) => [
-                pinnedChart(`${name}-chart`, TRAEFIK_RELEASE, TRAEFIK, namespace, traefikValues(args.routes), { ...base.child, dependsOn: [ns] }),
+                pinnedChart(
+                    `${name}-chart`,
+                    TRAEFIK_RELEASE,
+                    TRAEFIK,
+                    namespace,
+                    traefikValues(args.routes),
+                    { ...base.child, dependsOn: [ns] },
+                ),
             ],
         });
         this.address = entry.address;
-        nodeRoutes(name, args.routes, (r) => sniRoute(args, r, base.labels), (r) => portRoute(args, r, base.labels), {
-            ...base.child,
-            dependsOn: entry.waitFor,
-        });
+        nodeRoutes(
+            name,
+            args.routes,
+            (r) => sniRoute(args, r, base.labels),
+            (r) => portRoute(args, r, base.labels),
+            {
+                ...base.child,
+                dependsOn: entry.waitFor,
+            },
+        );
         this.registerOutputs({ address: this.address });
     }
 }
@@ -53,7 +69,12 @@ export class Traefik extends pulumi.ComponentResource {
  * only the CRD provider on. `web`/`websecure` stay as chart defaults but are not exposed.
  */
 export function traefikValues(routes: readonly NodeRoute[]): Record<string, unknown> {
-    const port = (p: number) => ({ port: p, expose: { default: true }, exposedPort: p, protocol: "TCP" });
+    const port = (p: number) => ({
+        port: p,
+        expose: { default: true },
+        exposedPort: p,
+        protocol: "TCP",
+    });
     const ports: Record<string, unknown> = {
         web: { expose: { default: false } },
         websecure: { expose: { default: false } },
@@ -86,7 +107,12 @@ function sniRoute(args: IngressLayerArgs, r: NodeRoute, labels: Record<string, s
         metadata: { name: `${r.podName}-sni`, namespace: args.namespace, labels },
         spec: {
             entryPoints: [TRAEFIK_SNI_ENTRY_POINT],
-            routes: [{ match: hostSniRule(r.sniNames), services: [{ name: r.backend.service, port: BACKEND_PORT }] }],
+            routes: [
+                {
+                    match: hostSniRule(r.sniNames),
+                    services: [{ name: r.backend.service, port: BACKEND_PORT }],
+                },
+            ],
             tls: { passthrough: true },
         },
     };
@@ -104,7 +130,12 @@ function portRoute(args: IngressLayerArgs, r: NodeRoute, labels: Record<string, 
         },
         spec: {
             entryPoints: [nodePortName(r.nodePort)],
-            routes: [{ match: "HostSNI(`*`)", services: [{ name: r.backend.service, port: BACKEND_PORT }] }],
+            routes: [
+                {
+                    match: "HostSNI(`*`)",
+                    services: [{ name: r.backend.service, port: BACKEND_PORT }],
+                },
+            ],
             tls: { passthrough: true },
         },
     };

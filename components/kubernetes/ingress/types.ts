@@ -65,7 +65,10 @@ export function nodePortName(port: number): string {
 
 /** Labels on everything a layer creates. */
 export function ingressLabels(datacenter: string): Record<string, string> {
-    return { "app.kubernetes.io/managed-by": "cassandra-multicluster", "cassandra-multicluster/datacenter": datacenter };
+    return {
+        "app.kubernetes.io/managed-by": "cassandra-multicluster",
+        "cassandra-multicluster/datacenter": datacenter,
+    };
 }
 
 /** Every SNI name of the datacenter, in route order, without duplicates. */
@@ -75,7 +78,10 @@ export function allSniNames(routes: readonly NodeRoute[]): string[] {
 
 /** The Service ports of a shared entry point: the SNI port, then each node's dedicated port. */
 export function entryPointPorts(routes: readonly NodeRoute[]): { name: string; port: number }[] {
-    return [{ name: SNI_PORT_NAME, port: SNI_PORT }, ...routes.map((r) => ({ name: nodePortName(r.nodePort), port: r.nodePort }))];
+    return [
+        { name: SNI_PORT_NAME, port: SNI_PORT },
+        ...routes.map((r) => ({ name: nodePortName(r.nodePort), port: r.nodePort })),
+    ];
 }
 
 export interface ValidateOptions {
@@ -87,31 +93,78 @@ export interface ValidateOptions {
 export function validateIngressArgs(args: IngressLayerArgs, opts: ValidateOptions): Problem[] {
     const problems: Problem[] = [];
     if (args.routes.length === 0) {
-        problems.push(problem("routes", `datacenter "${args.datacenter}" has no routes; pass this datacenter's part of planRoutes (ingress must not be "none")`));
+        problems.push(
+            problem(
+                "routes",
+                `datacenter "${args.datacenter}" has no routes; pass this datacenter's part of planRoutes (ingress must not be "none")`,
+            ),
+        );
     }
     args.routes.forEach((r, i) => {
         if (r.datacenter !== args.datacenter) {
-            problems.push(problem(`routes[${i}].datacenter`, `route for ${r.podName} belongs to datacenter "${r.datacenter}", not "${args.datacenter}"; pass one datacenter's routes per layer`));
+            problems.push(
+                problem(
+                    `routes[${i}].datacenter`,
+                    `route for ${r.podName} belongs to datacenter "${r.datacenter}", not "${args.datacenter}"; pass one datacenter's routes per layer`,
+                ),
+            );
         }
         if (r.sniNames.length === 0) {
-            problems.push(problem(`routes[${i}].sniNames`, `route for ${r.podName} has no SNI names; every node needs at least its external name`));
+            problems.push(
+                problem(
+                    `routes[${i}].sniNames`,
+                    `route for ${r.podName} has no SNI names; every node needs at least its external name`,
+                ),
+            );
         }
         if (r.backend.port !== BACKEND_PORT) {
-            problems.push(problem(`routes[${i}].backend.port`, `backend port ${r.backend.port} is not the native transport port ${BACKEND_PORT}`));
+            problems.push(
+                problem(
+                    `routes[${i}].backend.port`,
+                    `backend port ${r.backend.port} is not the native transport port ${BACKEND_PORT}`,
+                ),
+            );
         }
         if (r.backend.namespace !== args.namespace) {
-            problems.push(problem(`routes[${i}].backend.namespace`, `backend of ${r.podName} is in namespace "${r.backend.namespace}", but the layer renders into "${args.namespace}"`));
+            problems.push(
+                problem(
+                    `routes[${i}].backend.namespace`,
+                    `backend of ${r.podName} is in namespace "${r.backend.namespace}", but the layer renders into "${args.namespace}"`,
+                ),
+            );
         }
         if (opts.sni && (r.nodePort === SNI_PORT || r.nodePort < 1024 || r.nodePort > 65535)) {
-            problems.push(problem(`routes[${i}].nodePort`, `dedicated port ${r.nodePort} of ${r.podName} must be 1024-65535 and not the shared SNI port ${SNI_PORT}`));
+            problems.push(
+                problem(
+                    `routes[${i}].nodePort`,
+                    `dedicated port ${r.nodePort} of ${r.podName} must be 1024-65535 and not the shared SNI port ${SNI_PORT}`,
+                ),
+            );
         }
     });
-    problems.push(...duplicates(args.routes.map((r) => r.podName), "routes", "pod"));
+    problems.push(
+        ...duplicates(
+            args.routes.map((r) => r.podName),
+            "routes",
+            "pod",
+        ),
+    );
     if (opts.sni) {
-        problems.push(...duplicates(args.routes.map((r) => String(r.nodePort)), "routes", "dedicated port"));
+        problems.push(
+            ...duplicates(
+                args.routes.map((r) => String(r.nodePort)),
+                "routes",
+                "dedicated port",
+            ),
+        );
     }
     if (args.clientCidrs.length === 0) {
-        problems.push(problem("clientCidrs", `the entry point of datacenter "${args.datacenter}" would be open to every address; list the client ranges allowed to reach it, e.g. ["203.0.113.0/24"]`));
+        problems.push(
+            problem(
+                "clientCidrs",
+                `the entry point of datacenter "${args.datacenter}" would be open to every address; list the client ranges allowed to reach it, e.g. ["203.0.113.0/24"]`,
+            ),
+        );
     }
     args.clientCidrs.forEach((c, i) => {
         const reason = cidrProblem(c);
@@ -120,7 +173,12 @@ export function validateIngressArgs(args: IngressLayerArgs, opts: ValidateOption
         }
     });
     if (args.controller.preinstalled && !args.controller.address) {
-        problems.push(problem("controller.address", `the controller is declared preinstalled; give its entry point's address or host name so DNS records can point at it`));
+        problems.push(
+            problem(
+                "controller.address",
+                `the controller is declared preinstalled; give its entry point's address or host name so DNS records can point at it`,
+            ),
+        );
     }
     return problems;
 }
@@ -131,7 +189,12 @@ function duplicates(values: readonly string[], path: string, what: string): Prob
     values.forEach((v, i) => {
         const first = seen.get(v);
         if (first !== undefined) {
-            out.push(problem(`${path}[${i}]`, `duplicate ${what} ${v} (also ${path}[${first}]); each node needs its own`));
+            out.push(
+                problem(
+                    `${path}[${i}]`,
+                    `duplicate ${what} ${v} (also ${path}[${first}]); each node needs its own`,
+                ),
+            );
         } else {
             seen.set(v, i);
         }
@@ -174,7 +237,12 @@ export function controllerService(
         args,
         {
             ...spec,
-            ports: entryPointPorts(args.routes).map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" })),
+            ports: entryPointPorts(args.routes).map((p) => ({
+                name: p.name,
+                port: p.port,
+                targetPort: p.port,
+                protocol: "TCP",
+            })),
         },
         opts,
     );
@@ -207,7 +275,9 @@ export function clientLoadBalancerService(
                 name: spec.serviceName,
                 namespace: spec.namespace,
                 labels: ingressLabels(args.datacenter),
-                ...(args.loadBalancerAnnotations ? { annotations: { ...args.loadBalancerAnnotations } } : {}),
+                ...(args.loadBalancerAnnotations
+                    ? { annotations: { ...args.loadBalancerAnnotations } }
+                    : {}),
             },
             spec: {
                 type: "LoadBalancer",

@@ -40,27 +40,47 @@ async function build(make: () => InstanceType<typeof mod.ExternalDns>) {
     return { dns, recorded: [...resources] };
 }
 
-const recordSets = (recorded: readonly RecordedResource[]) => recorded.filter((r) => r.type === "gcp:dns/recordSet:RecordSet").map((r) => r.inputs);
+const recordSets = (recorded: readonly RecordedResource[]) =>
+    recorded.filter((r) => r.type === "gcp:dns/recordSet:RecordSet").map((r) => r.inputs);
 
 describe("External DNS", () => {
     it("creates a public zone for the domain with an A record per node name and per entry point, all at the ingress address", async () => {
         const { recorded } = await build(
-            () => new mod.ExternalDns("dns", { project: "acme", externalDomain: DOMAIN, records: mod.ingressDnsRecords(sni.routes, "198.51.100.7") }),
+            () =>
+                new mod.ExternalDns("dns", {
+                    project: "acme",
+                    externalDomain: DOMAIN,
+                    records: mod.ingressDnsRecords(sni.routes, "198.51.100.7"),
+                }),
         );
         const zone = recorded.filter((r) => r.type === "gcp:dns/managedZone:ManagedZone");
         expect(zone.map((z) => z.inputs)).toEqual([
-            expect.objectContaining({ project: "acme", name: "db-example-com", dnsName: "db.example.com.", visibility: "public", dnssecConfig: { state: "on" } }),
+            expect.objectContaining({
+                project: "acme",
+                name: "db-example-com",
+                dnsName: "db.example.com.",
+                visibility: "public",
+                dnssecConfig: { state: "on" },
+            }),
         ]);
         const records = recordSets(recorded);
         const names = [...sni.routes.map((r) => `${r.podName}.${DOMAIN}.`), `dc1.${DOMAIN}.`];
         expect(records.map((r) => r.name).sort()).toEqual(names.sort());
         for (const r of records) {
-            expect(r).toMatchObject({ project: "acme", managedZone: "db-example-com", type: "A", ttl: 300, rrdatas: ["198.51.100.7"] });
+            expect(r).toMatchObject({
+                project: "acme",
+                managedZone: "db-example-com",
+                type: "A",
+                ttl: 300,
+                rrdatas: ["198.51.100.7"],
+            });
         }
     });
 
     it("points each node's name at its own load balancer in loadbalancer mode, in an existing zone", async () => {
-        const addresses = pulumi.output(Object.fromEntries(lb.routes.map((r, i) => [r.podName, `203.0.113.${10 + i}`])));
+        const addresses = pulumi.output(
+            Object.fromEntries(lb.routes.map((r, i) => [r.podName, `203.0.113.${10 + i}`])),
+        );
         const { dns, recorded } = await build(
             () =>
                 new mod.ExternalDns("lbdns", {
@@ -77,12 +97,19 @@ describe("External DNS", () => {
         expect(records).toHaveLength(lb.routes.length);
         lb.routes.forEach((r, i) => {
             const rec = records.find((x) => x.name === `${r.podName}.${DOMAIN}.`);
-            expect(rec).toMatchObject({ managedZone: "corp-zone", type: "A", rrdatas: [`203.0.113.${10 + i}`] });
+            expect(rec).toMatchObject({
+                managedZone: "corp-zone",
+                type: "A",
+                rrdatas: [`203.0.113.${10 + i}`],
+            });
         });
     });
 
     it("uses CNAME for host names, AAAA for IPv6, and no data for an unknown address", () => {
-        expect(mod.recordTarget("abc.elb.amazonaws.com")).toEqual({ type: "CNAME", rrdatas: ["abc.elb.amazonaws.com."] });
+        expect(mod.recordTarget("abc.elb.amazonaws.com")).toEqual({
+            type: "CNAME",
+            rrdatas: ["abc.elb.amazonaws.com."],
+        });
         expect(mod.recordTarget("2001:db8::1")).toEqual({ type: "AAAA", rrdatas: ["2001:db8::1"] });
         expect(mod.recordTarget("192.0.2.1")).toEqual({ type: "A", rrdatas: ["192.0.2.1"] });
         // Offline rendering before any address exists: visibly empty, never a bogus CNAME to ".".
@@ -104,8 +131,14 @@ describe("External DNS", () => {
         } catch (err) {
             expect(err).toBeInstanceOf(pulumi.InputPropertiesError);
             expect((err as pulumi.InputPropertiesError).errors).toEqual([
-                { propertyPath: "records[0].name", reason: `"node.other.org" is not under ${DOMAIN}; the zone can only hold names in its domain` },
-                { propertyPath: "records[2].name", reason: `"a.${DOMAIN}" is listed twice; give each name one record` },
+                {
+                    propertyPath: "records[0].name",
+                    reason: `"node.other.org" is not under ${DOMAIN}; the zone can only hold names in its domain`,
+                },
+                {
+                    propertyPath: "records[2].name",
+                    reason: `"a.${DOMAIN}" is listed twice; give each name one record`,
+                },
             ]);
         }
     });

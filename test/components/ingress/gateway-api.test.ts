@@ -23,7 +23,10 @@ let installed: Rendered<GatewayApi>;
 let preinstalled: Rendered<GatewayApi>;
 
 beforeAll(async () => {
-    ({ mod, rendered: [installed, preinstalled] } = await renderLayer(
+    ({
+        mod,
+        rendered: [installed, preinstalled],
+    } = await renderLayer(
         () => import("../../../components/kubernetes/ingress/gateway-api"),
         s,
         (m, name, args) => new m.GatewayApi(name, args),
@@ -33,7 +36,10 @@ beforeAll(async () => {
                 controller: { preinstalled: false, gatewayClassName: "istio" },
                 loadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "External" },
             },
-            { name: "p", controller: { preinstalled: true, address: "192.0.2.30", gatewayClassName: "eg" } },
+            {
+                name: "p",
+                controller: { preinstalled: true, address: "192.0.2.30", gatewayClassName: "eg" },
+            },
         ],
     ));
 });
@@ -45,7 +51,11 @@ describe("Gateway API layer", () => {
         for (const r of [installed, preinstalled]) {
             expect(schemaErrors(r.objects)).toEqual([]);
             // The experimental TCPRoute CRD may not be vendored; its fields are asserted below.
-            expect(unvalidatedKinds(r.objects).filter((k) => k !== "gateway.networking.k8s.io/v1alpha2 TCPRoute")).toEqual([]);
+            expect(
+                unvalidatedKinds(r.objects).filter(
+                    (k) => k !== "gateway.networking.k8s.io/v1alpha2 TCPRoute",
+                ),
+            ).toEqual([]);
         }
     });
 
@@ -54,11 +64,22 @@ describe("Gateway API layer", () => {
         expect(gw.spec.gatewayClassName).toBe("istio");
         const listeners = gw.spec.listeners as K8sObject[];
         expect(listeners.filter((l) => l.port === 9042)).toEqual([
-            { name: "cql-sni", port: 9042, protocol: "TLS", tls: { mode: "Passthrough" }, allowedRoutes: { namespaces: { from: "Same" }, kinds: [{ kind: "TLSRoute" }] } },
+            {
+                name: "cql-sni",
+                port: 9042,
+                protocol: "TLS",
+                tls: { mode: "Passthrough" },
+                allowedRoutes: { namespaces: { from: "Same" }, kinds: [{ kind: "TLSRoute" }] },
+            },
         ]);
         for (const r of s.routes) {
             expect(listeners.filter((l) => l.port === r.nodePort)).toEqual([
-                { name: `cql-${r.nodePort}`, port: r.nodePort, protocol: "TCP", allowedRoutes: { namespaces: { from: "Same" }, kinds: [{ kind: "TCPRoute" }] } },
+                {
+                    name: `cql-${r.nodePort}`,
+                    port: r.nodePort,
+                    protocol: "TCP",
+                    allowedRoutes: { namespaces: { from: "Same" }, kinds: [{ kind: "TCPRoute" }] },
+                },
             ]);
         }
         // The CEL rules the offline validator does not evaluate.
@@ -92,7 +113,9 @@ describe("Gateway API layer", () => {
             routed.set(backend.name, tr.spec.hostnames);
         }
         for (const r of s.routes) {
-            expect(routed.get(r.backend.service)).toEqual(r.sniNames.filter((n) => !Object.values(HOST_IDS).includes(n)));
+            expect(routed.get(r.backend.service)).toEqual(
+                r.sniNames.filter((n) => !Object.values(HOST_IDS).includes(n)),
+            );
         }
         expectSniNamesOnCertificate(s, routed);
     });
@@ -101,7 +124,9 @@ describe("Gateway API layer", () => {
         const routes = ofKind(installed.objects, "TCPRoute");
         expect(routes).toHaveLength(s.routes.length);
         for (const r of s.routes) {
-            const tcp = routes.find((o) => o.spec.parentRefs[0].sectionName === `cql-${r.nodePort}`) as K8sObject;
+            const tcp = routes.find(
+                (o) => o.spec.parentRefs[0].sectionName === `cql-${r.nodePort}`,
+            ) as K8sObject;
             expect(tcp).toEqual({
                 apiVersion: "gateway.networking.k8s.io/v1alpha2",
                 kind: "TCPRoute",
@@ -133,9 +158,13 @@ describe("Gateway API layer", () => {
         expect(crds.map((c) => c.inputs.file)).toEqual([
             "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/experimental-install.yaml",
         ]);
-        expect(preinstalled.recorded.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile")).toEqual([]);
+        expect(
+            preinstalled.recorded.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile"),
+        ).toEqual([]);
         const [gw] = ofKind(installed.objects, "Gateway");
-        expect(gw.metadata.annotations).toEqual({ "pulumi.com/waitFor": "jsonpath={.status.addresses[0].value}" });
+        expect(gw.metadata.annotations).toEqual({
+            "pulumi.com/waitFor": "jsonpath={.status.addresses[0].value}",
+        });
         // The address is read from the Gateway's status (the mocks publish one, as an implementation would).
         expect(installed.address).toMatch(/^198\.51\.100\.\d+$/);
         const [pgw] = ofKind(preinstalled.objects, "Gateway");
@@ -157,7 +186,9 @@ describe("Gateway API layer", () => {
             expect.unreachable();
         } catch (err) {
             expect(err).toBeInstanceOf(pulumi.InputPropertiesError);
-            expect((err as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath)).toEqual(["controller.gatewayClassName"]);
+            expect((err as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath)).toEqual([
+                "controller.gatewayClassName",
+            ]);
         }
     });
 });

@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
 import { IngressKind, parseSettings } from "../../../components/config";
 // Types only: a layer module must load after the mocks are set (see renderLayer).
-import type { IngressControllerArgs, LoadBalancersArgs } from "../../../components/kubernetes/ingress";
+import type {
+    IngressControllerArgs,
+    LoadBalancersArgs,
+} from "../../../components/kubernetes/ingress";
 import { planPki } from "../../../components/plan/pki-plan";
 import { NodeRoute, planRoutes } from "../../../components/plan/routes";
 import { buildTopology } from "../../../components/plan/topology";
@@ -58,12 +61,25 @@ export interface Scenario {
     readonly namespace: string;
 }
 
-export function scenario(kind: IngressKind, hostIds: Readonly<Record<string, string>> = {}): Scenario {
+export function scenario(
+    kind: IngressKind,
+    hostIds: Readonly<Record<string, string>> = {},
+): Scenario {
     const settings = parseSettings({
         clusterName: "cassandra",
         datacenters: [
-            { name: "dc1", region: "us-west1", zones: ["us-west1-a", "us-west1-b", "us-west1-c"], size: 3 },
-            { name: "dc2", region: "us-east1", zones: ["us-east1-b", "us-east1-c", "us-east1-d"], size: 3 },
+            {
+                name: "dc1",
+                region: "us-west1",
+                zones: ["us-west1-a", "us-west1-b", "us-west1-c"],
+                size: 3,
+            },
+            {
+                name: "dc2",
+                region: "us-east1",
+                zones: ["us-east1-b", "us-east1-c", "us-east1-d"],
+                size: 3,
+            },
         ],
         ingress: kind,
         externalDomain: DOMAIN,
@@ -71,7 +87,9 @@ export function scenario(kind: IngressKind, hostIds: Readonly<Record<string, str
     });
     const topology = buildTopology(settings);
     const routes = planRoutes(settings, topology, hostIds).filter((r) => r.datacenter === "dc1");
-    const sans = Object.fromEntries(planPki(settings, topology).nodes.map((n) => [n.id, n.dnsNames]));
+    const sans = Object.fromEntries(
+        planPki(settings, topology).nodes.map((n) => [n.id, n.dnsNames]),
+    );
     return { routes, sans, namespace: topology.datacenters[0].namespace };
 }
 
@@ -96,7 +114,12 @@ export async function render<T extends { address: pulumi.Output<string> }>(
     const address = await outputOf(component.address);
     await settled(resources);
     const recorded = [...resources];
-    return { component, address, recorded, objects: kubernetesObjects(recorded, ["dc1"]).map((o) => o.object) };
+    return {
+        component,
+        address,
+        recorded,
+        objects: kubernetesObjects(recorded, ["dc1"]).map((o) => o.object),
+    };
 }
 
 /** One build of a layer: its resource name and what it gets beyond dc1's routes and the client ranges. */
@@ -122,7 +145,18 @@ export async function renderLayer<M, T extends { address: pulumi.Output<string> 
     const mod = await load();
     const rendered: Rendered<T>[] = [];
     for (const { name, ...rest } of cases) {
-        rendered.push(await render(resources, (provider) => make(mod, name, { namespace: s.namespace, datacenter: "dc1", routes: s.routes, clientCidrs: CLIENT_CIDRS, provider, ...rest })));
+        rendered.push(
+            await render(resources, (provider) =>
+                make(mod, name, {
+                    namespace: s.namespace,
+                    datacenter: "dc1",
+                    routes: s.routes,
+                    clientCidrs: CLIENT_CIDRS,
+                    provider,
+                    ...rest,
+                }),
+            ),
+        );
     }
     return { mod, rendered };
 }
@@ -131,12 +165,20 @@ const validator = createValidator();
 
 /** Strict schema errors of every object whose kind has a vendored schema. */
 export function schemaErrors(objects: readonly Record<string, unknown>[]): SchemaError[] {
-    return objects.filter((o) => validator.knows(String(o.apiVersion), String(o.kind))).flatMap((o) => validator.validate(o));
+    return objects
+        .filter((o) => validator.knows(String(o.apiVersion), String(o.kind)))
+        .flatMap((o) => validator.validate(o));
 }
 
 /** `apiVersion kind` of every object without a vendored schema. */
 export function unvalidatedKinds(objects: readonly Record<string, unknown>[]): string[] {
-    return [...new Set(objects.filter((o) => !validator.knows(String(o.apiVersion), String(o.kind))).map((o) => `${o.apiVersion} ${o.kind}`))];
+    return [
+        ...new Set(
+            objects
+                .filter((o) => !validator.knows(String(o.apiVersion), String(o.kind)))
+                .map((o) => `${o.apiVersion} ${o.kind}`),
+        ),
+    ];
 }
 
 /** Rendered objects are arbitrary JSON; tests index into them freely and assert on the values. */
@@ -149,18 +191,24 @@ export function ofKind(objects: readonly Record<string, unknown>[], kind: string
 
 /** Services a client outside the cluster could reach: LoadBalancer and NodePort. */
 export function publicServices(objects: readonly Record<string, unknown>[]): K8sObject[] {
-    return ofKind(objects, "Service").filter((s) => s.spec?.type === "LoadBalancer" || s.spec?.type === "NodePort");
+    return ofKind(objects, "Service").filter(
+        (s) => s.spec?.type === "LoadBalancer" || s.spec?.type === "NodePort",
+    );
 }
 
 /** The per-pod backends: one ClusterIP Service per node selecting only that pod. */
 export function expectNodeBackends(objects: readonly Record<string, unknown>[], s: Scenario): void {
     const backends = ofKind(objects, "Service").filter((o) => o.spec?.type === "ClusterIP");
-    expect(backends.map((b) => b.metadata.name).sort()).toEqual(s.routes.map((r) => r.backend.service).sort());
+    expect(backends.map((b) => b.metadata.name).sort()).toEqual(
+        s.routes.map((r) => r.backend.service).sort(),
+    );
     for (const r of s.routes) {
         const svc = backends.find((b) => b.metadata.name === r.backend.service) as K8sObject;
         expect(svc.metadata.namespace).toBe(s.namespace);
         expect(svc.spec.selector).toEqual({ "statefulset.kubernetes.io/pod-name": r.podName });
-        expect(svc.spec.ports).toEqual([{ name: "cql", port: 9042, targetPort: 9042, protocol: "TCP" }]);
+        expect(svc.spec.ports).toEqual([
+            { name: "cql", port: 9042, targetPort: 9042, protocol: "TCP" },
+        ]);
     }
 }
 
@@ -168,7 +216,10 @@ export function expectNodeBackends(objects: readonly Record<string, unknown>[], 
  * The controller Service is the only public entry: exactly one LoadBalancer Service, limited to
  * the client ranges, exposing 9042 and every node's dedicated port, nothing else.
  */
-export function expectSinglePublicEntry(objects: readonly Record<string, unknown>[], s: Scenario): K8sObject {
+export function expectSinglePublicEntry(
+    objects: readonly Record<string, unknown>[],
+    s: Scenario,
+): K8sObject {
     const pub = publicServices(objects);
     expect(pub).toHaveLength(1);
     const svc = pub[0];
@@ -180,7 +231,10 @@ export function expectSinglePublicEntry(objects: readonly Record<string, unknown
 }
 
 /** The SNI names a node is routed by that are DNS names must all be on its certificate. */
-export function expectSniNamesOnCertificate(s: Scenario, routed: ReadonlyMap<string, readonly string[]>): void {
+export function expectSniNamesOnCertificate(
+    s: Scenario,
+    routed: ReadonlyMap<string, readonly string[]>,
+): void {
     for (const r of s.routes) {
         const names = routed.get(r.backend.service) ?? [];
         const dnsNames = names.filter((n) => !isHostId(n));

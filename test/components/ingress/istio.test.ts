@@ -22,7 +22,9 @@ let installed: Rendered<Istio>;
 let preinstalled: Rendered<Istio>;
 
 beforeAll(async () => {
-    ({ rendered: [installed, preinstalled] } = await renderLayer(
+    ({
+        rendered: [installed, preinstalled],
+    } = await renderLayer(
         () => import("../../../components/kubernetes/ingress/istio"),
         s,
         (m, name, args) => new m.Istio(name, args),
@@ -40,7 +42,11 @@ describe("Istio layer", () => {
         for (const r of [installed, preinstalled]) {
             expect(schemaErrors(r.objects)).toEqual([]);
             // PeerAuthentication's CRD (security.istio.io) may not be vendored; its shape is asserted below.
-            expect(unvalidatedKinds(r.objects).filter((k) => k !== "security.istio.io/v1 PeerAuthentication")).toEqual([]);
+            expect(
+                unvalidatedKinds(r.objects).filter(
+                    (k) => k !== "security.istio.io/v1 PeerAuthentication",
+                ),
+            ).toEqual([]);
         }
     });
 
@@ -60,8 +66,12 @@ describe("Istio layer", () => {
         expect([...routed.keys()].sort()).toEqual(s.routes.map((r) => r.backend.service).sort());
         for (const r of s.routes) {
             expect(routed.get(r.backend.service)).toEqual(r.sniNames);
-            const route = (vs.spec.tls as K8sObject[]).find((t) => backendOf(t.route[0].destination.host) === r.backend.service) as K8sObject;
-            expect(route.route[0].destination.host).toBe(`${r.backend.service}.${s.namespace}.svc.cluster.local`);
+            const route = (vs.spec.tls as K8sObject[]).find(
+                (t) => backendOf(t.route[0].destination.host) === r.backend.service,
+            ) as K8sObject;
+            expect(route.route[0].destination.host).toBe(
+                `${r.backend.service}.${s.namespace}.svc.cluster.local`,
+            );
         }
         expectSniNamesOnCertificate(s, routed);
         expect(vs.spec.gateways).toEqual(["cassandra"]);
@@ -79,20 +89,43 @@ describe("Istio layer", () => {
         const servers = gw.spec.servers as K8sObject[];
         const sni = servers.filter((sv) => sv.port.number === 9042);
         expect(sni).toEqual([
-            { port: { number: 9042, name: "cql-sni", protocol: "TLS" }, hosts: [...new Set(s.routes.flatMap((r) => r.sniNames))], tls: { mode: "PASSTHROUGH" } },
+            {
+                port: { number: 9042, name: "cql-sni", protocol: "TLS" },
+                hosts: [...new Set(s.routes.flatMap((r) => r.sniNames))],
+                tls: { mode: "PASSTHROUGH" },
+            },
         ]);
         const portServices = ofKind(installed.objects, "VirtualService").filter((o) => o.spec.tcp);
         expect(portServices).toHaveLength(s.routes.length);
         for (const r of s.routes) {
             const server = servers.find((sv) => sv.port.number === r.nodePort) as K8sObject;
-            expect(server).toEqual({ port: { number: r.nodePort, name: `cql-${r.nodePort}`, protocol: "TCP" }, hosts: [r.sniNames[0]] });
-            const vs = portServices.filter((o) => o.spec.tcp.some((t: K8sObject) => t.match[0].port === r.nodePort));
+            expect(server).toEqual({
+                port: { number: r.nodePort, name: `cql-${r.nodePort}`, protocol: "TCP" },
+                hosts: [r.sniNames[0]],
+            });
+            const vs = portServices.filter((o) =>
+                o.spec.tcp.some((t: K8sObject) => t.match[0].port === r.nodePort),
+            );
             expect(vs).toHaveLength(1);
-            expect(vs[0].metadata.annotations).toEqual({ "cassandra-multicluster/dedicated-node-port": r.podName });
+            expect(vs[0].metadata.annotations).toEqual({
+                "cassandra-multicluster/dedicated-node-port": r.podName,
+            });
             expect(vs[0].spec).toEqual({
                 hosts: [r.sniNames[0]],
                 gateways: ["cassandra"],
-                tcp: [{ match: [{ port: r.nodePort }], route: [{ destination: { host: `${r.backend.service}.${s.namespace}.svc.cluster.local`, port: { number: 9042 } } }] }],
+                tcp: [
+                    {
+                        match: [{ port: r.nodePort }],
+                        route: [
+                            {
+                                destination: {
+                                    host: `${r.backend.service}.${s.namespace}.svc.cluster.local`,
+                                    port: { number: 9042 },
+                                },
+                            },
+                        ],
+                    },
+                ],
             });
         }
         expect(servers).toHaveLength(1 + s.routes.length);
@@ -107,13 +140,19 @@ describe("Istio layer", () => {
         expect(pa).toEqual({
             apiVersion: "security.istio.io/v1",
             kind: "PeerAuthentication",
-            metadata: expect.objectContaining({ name: "cassandra-own-tls", namespace: s.namespace }),
+            metadata: expect.objectContaining({
+                name: "cassandra-own-tls",
+                namespace: s.namespace,
+            }),
             spec: { mtls: { mode: "DISABLE" } },
         });
         expect(pa.metadata.namespace).not.toBe("istio-system");
         const [dr] = ofKind(installed.objects, "DestinationRule");
         expect(dr.metadata.namespace).toBe(s.namespace);
-        expect(dr.spec).toEqual({ host: `*.${s.namespace}.svc.cluster.local`, trafficPolicy: { tls: { mode: "DISABLE" } } });
+        expect(dr.spec).toEqual({
+            host: `*.${s.namespace}.svc.cluster.local`,
+            trafficPolicy: { tls: { mode: "DISABLE" } },
+        });
     });
 
     it("puts the gateway on one LoadBalancer Service with the client ranges, 9042 and every dedicated port", () => {

@@ -22,19 +22,26 @@ let installed: Rendered<Kong>;
 let preinstalled: Rendered<Kong>;
 
 beforeAll(async () => {
-    ({ rendered: [installed, preinstalled] } = await renderLayer(
+    ({
+        rendered: [installed, preinstalled],
+    } = await renderLayer(
         () => import("../../../components/kubernetes/ingress/kong"),
         s,
         (m, name, args) => new m.Kong(name, args),
         [
-            { name: "k", controller: { preinstalled: false }, loadBalancerAnnotations: { "cloud.google.com/l4-rbs": "enabled" } },
+            {
+                name: "k",
+                controller: { preinstalled: false },
+                loadBalancerAnnotations: { "cloud.google.com/l4-rbs": "enabled" },
+            },
             { name: "p", controller: { preinstalled: true, address: "192.0.2.20" } },
         ],
     ));
 });
 
 const ingresses = (objects: readonly Record<string, unknown>[]) => ofKind(objects, "TCPIngress");
-const isPassthrough = (o: K8sObject) => o.metadata.annotations["konghq.com/protocols"] === "tls_passthrough";
+const isPassthrough = (o: K8sObject) =>
+    o.metadata.annotations["konghq.com/protocols"] === "tls_passthrough";
 
 describe("Kong layer", () => {
     it("renders TCPIngresses that pass the strict schema check", () => {
@@ -60,7 +67,10 @@ describe("Kong layer", () => {
                 expect(rule.backend.servicePort).toBe(9042);
                 expect(typeof rule.host).toBe("string");
             }
-            routed.set(svc, rules.map((rule) => rule.host));
+            routed.set(
+                svc,
+                rules.map((rule) => rule.host),
+            );
         }
         for (const r of s.routes) {
             expect(routed.get(r.backend.service)).toEqual(r.sniNames);
@@ -73,7 +83,12 @@ describe("Kong layer", () => {
         expect(byPort).toHaveLength(s.routes.length);
         for (const r of s.routes) {
             const ing = byPort.find((o) => o.spec.rules[0].port === r.nodePort) as K8sObject;
-            expect(ing.spec.rules).toEqual([{ port: r.nodePort, backend: { serviceName: r.backend.service, servicePort: 9042 } }]);
+            expect(ing.spec.rules).toEqual([
+                {
+                    port: r.nodePort,
+                    backend: { serviceName: r.backend.service, servicePort: 9042 },
+                },
+            ]);
             expect(ing.metadata.annotations).toEqual({
                 "kubernetes.io/ingress.class": "kong",
                 "konghq.com/protocols": "tcp",
@@ -84,23 +99,54 @@ describe("Kong layer", () => {
 
     it("listens on 9042 only with ssl (SNI preread, passthrough) and on each dedicated port as plain TCP", () => {
         const [chart] = charts(installed.recorded);
-        expect(chart.inputs).toMatchObject({ chart: "ingress", version: "0.20.0", namespace: "kong", name: "kong" });
+        expect(chart.inputs).toMatchObject({
+            chart: "ingress",
+            version: "0.20.0",
+            namespace: "kong",
+            name: "kong",
+        });
         const values = chart.inputs.values as K8sObject;
         const stream = values.gateway.proxy.stream as K8sObject[];
-        expect(stream[0]).toEqual({ containerPort: 9042, servicePort: 9042, protocol: "TCP", parameters: ["ssl"] });
-        expect(stream.slice(1)).toEqual(s.routes.map((r) => ({ containerPort: r.nodePort, servicePort: r.nodePort, protocol: "TCP", parameters: [] })));
+        expect(stream[0]).toEqual({
+            containerPort: 9042,
+            servicePort: 9042,
+            protocol: "TCP",
+            parameters: ["ssl"],
+        });
+        expect(stream.slice(1)).toEqual(
+            s.routes.map((r) => ({
+                containerPort: r.nodePort,
+                servicePort: r.nodePort,
+                protocol: "TCP",
+                parameters: [],
+            })),
+        );
         expect(stream.filter((l) => l.containerPort === 9042)).toHaveLength(1);
         // The chart's own Services stay internal: no HTTP(S) proxy, no Kong Manager NodePort.
-        expect(values.gateway.proxy).toMatchObject({ type: "ClusterIP", http: { enabled: false }, tls: { enabled: false } });
+        expect(values.gateway.proxy).toMatchObject({
+            type: "ClusterIP",
+            http: { enabled: false },
+            tls: { enabled: false },
+        });
         expect(values.gateway.manager).toEqual({ enabled: false });
         expect(values.gateway.env).toEqual({ router_flavor: "traditional_compatible" });
-        expect(values.controller.ingressController.env).toEqual({ publish_service: "kong/kong-cassandra" });
+        expect(values.controller.ingressController.env).toEqual({
+            publish_service: "kong/kong-cassandra",
+        });
     });
 
     it("puts the proxy on one LoadBalancer Service with the client ranges, 9042 and every dedicated port", () => {
         const svc = expectSinglePublicEntry(installed.objects, s);
-        expect(svc.metadata).toMatchObject({ name: "kong-cassandra", namespace: "kong", annotations: { "cloud.google.com/l4-rbs": "enabled" } });
-        expect(svc.spec.selector).toEqual({ "app.kubernetes.io/name": "gateway", "app.kubernetes.io/component": "app", "app.kubernetes.io/instance": "kong" });
+        expect(svc.metadata).toMatchObject({
+            name: "kong-cassandra",
+            namespace: "kong",
+            annotations: { "cloud.google.com/l4-rbs": "enabled" },
+        });
+        expect(svc.spec.selector).toEqual({
+            "app.kubernetes.io/name": "gateway",
+            "app.kubernetes.io/component": "app",
+            "app.kubernetes.io/instance": "kong",
+        });
         expect(installed.address).toMatch(/^198\.51\.100\.\d+$/);
         expectNodeBackends(installed.objects, s);
     });

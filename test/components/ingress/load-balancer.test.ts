@@ -20,7 +20,10 @@ let lb: Rendered<LoadBalancers>;
 let nodeAddresses: Record<string, string>;
 
 beforeAll(async () => {
-    ({ mod, rendered: [lb] } = await renderLayer(
+    ({
+        mod,
+        rendered: [lb],
+    } = await renderLayer(
         () => import("../../../components/kubernetes/ingress"),
         s,
         (m, name, args) => m.createIngress("loadbalancer", name, args) as LoadBalancers,
@@ -48,7 +51,10 @@ describe("LoadBalancer layer", () => {
         expect(ofKind(lb.objects, "Service")).toHaveLength(s.routes.length);
         for (const r of s.routes) {
             const svc = pub.find((o) => o.metadata.name === `${r.podName}-lb`) as K8sObject;
-            expect(svc.metadata).toMatchObject({ namespace: s.namespace, annotations: { "cloud.google.com/l4-rbs": "enabled" } });
+            expect(svc.metadata).toMatchObject({
+                namespace: s.namespace,
+                annotations: { "cloud.google.com/l4-rbs": "enabled" },
+            });
             expect(svc.spec).toMatchObject({
                 type: "LoadBalancer",
                 selector: { "statefulset.kubernetes.io/pod-name": r.podName },
@@ -57,7 +63,9 @@ describe("LoadBalancer layer", () => {
             });
             expect(r.nodePort).toBe(9042);
         }
-        const reserved = pub.find((o) => o.metadata.name === "cassandra-dc1-rack2-sts-0-lb") as K8sObject;
+        const reserved = pub.find(
+            (o) => o.metadata.name === "cassandra-dc1-rack2-sts-0-lb",
+        ) as K8sObject;
         expect(reserved.spec.loadBalancerIP).toBe("203.0.113.77");
         expect(pub.filter((o) => o.spec.loadBalancerIP !== undefined)).toHaveLength(1);
     });

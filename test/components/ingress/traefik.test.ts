@@ -24,7 +24,10 @@ let installed: Rendered<Traefik>;
 let preinstalled: Rendered<Traefik>;
 
 beforeAll(async () => {
-    ({ mod, rendered: [installed, preinstalled] } = await renderLayer(
+    ({
+        mod,
+        rendered: [installed, preinstalled],
+    } = await renderLayer(
         () => import("../../../components/kubernetes/ingress/traefik"),
         s,
         (m, name, args) => new m.Traefik(name, args),
@@ -38,9 +41,13 @@ beforeAll(async () => {
 /** Matched SNI names by backend Service, from the `cassandra` entry point's routes. */
 function sniRoutes(objects: readonly Record<string, unknown>[]): Map<string, string[]> {
     const out = new Map<string, string[]>();
-    for (const ir of ofKind(objects, "IngressRouteTCP").filter((o) => o.spec.entryPoints.includes("cassandra"))) {
+    for (const ir of ofKind(objects, "IngressRouteTCP").filter((o) =>
+        o.spec.entryPoints.includes("cassandra"),
+    )) {
         for (const route of ir.spec.routes as K8sObject[]) {
-            const names = [...(route.match as string).matchAll(/HostSNI\(`([^`]+)`\)/g)].map((m) => m[1]);
+            const names = [...(route.match as string).matchAll(/HostSNI\(`([^`]+)`\)/g)].map(
+                (m) => m[1],
+            );
             const svc = route.services[0].name as string;
             expect(out.has(svc)).toBe(false);
             out.set(svc, names);
@@ -65,8 +72,12 @@ describe("Traefik layer", () => {
         }
         expectSniNamesOnCertificate(s, routed);
         // Host IDs, where known, are matched too (DataStax drivers in SNI mode send them).
-        expect(routed.get("cassandra-dc1-rack1-sts-0")).toContain(HOST_IDS["cassandra-dc1-rack1-sts-0"]);
-        expect(routed.get("cassandra-dc1-rack3-sts-0")).toEqual(["cassandra-dc1-rack3-sts-0.db.example.com"]);
+        expect(routed.get("cassandra-dc1-rack1-sts-0")).toContain(
+            HOST_IDS["cassandra-dc1-rack1-sts-0"],
+        );
+        expect(routed.get("cassandra-dc1-rack3-sts-0")).toEqual([
+            "cassandra-dc1-rack3-sts-0.db.example.com",
+        ]);
     });
 
     it("passes TLS through on every route, and matches every SNI only on a node's dedicated entry point", () => {
@@ -80,36 +91,60 @@ describe("Traefik layer", () => {
         const catchAll = routes.filter((ir) => ir.spec.routes[0].match.includes("HostSNI(`*`)"));
         expect(catchAll).toHaveLength(s.routes.length);
         for (const r of s.routes) {
-            const ir = catchAll.find((o) => o.spec.entryPoints[0] === `cql-${r.nodePort}`) as K8sObject;
+            const ir = catchAll.find(
+                (o) => o.spec.entryPoints[0] === `cql-${r.nodePort}`,
+            ) as K8sObject;
             expect(ir.spec.entryPoints).toEqual([`cql-${r.nodePort}`]);
             expect(ir.spec.routes[0].match).toBe("HostSNI(`*`)");
             expect(ir.spec.routes[0].services[0].name).toBe(r.backend.service);
-            expect(ir.metadata.annotations).toEqual({ "cassandra-multicluster/dedicated-node-port": r.podName });
+            expect(ir.metadata.annotations).toEqual({
+                "cassandra-multicluster/dedicated-node-port": r.podName,
+            });
         }
     });
 
     it("puts the entry point on one LoadBalancer Service with the client ranges, 9042 and every dedicated port", () => {
         const svc = expectSinglePublicEntry(installed.objects, s);
         expect(svc.metadata.namespace).toBe("traefik");
-        expect(svc.spec.selector).toEqual({ "app.kubernetes.io/name": "traefik", "app.kubernetes.io/instance": "cassandra-traefik" });
+        expect(svc.spec.selector).toEqual({
+            "app.kubernetes.io/name": "traefik",
+            "app.kubernetes.io/instance": "cassandra-traefik",
+        });
         expect(installed.address).toMatch(/^198\.51\.100\.\d+$/);
         expectNodeBackends(installed.objects, s);
     });
 
     it("installs the pinned chart with an entry point per port and no public Service of its own", () => {
         const [chart] = charts(installed.recorded);
-        expect(chart.inputs).toMatchObject({ chart: "traefik", version: "41.1.0", namespace: "traefik", name: "cassandra-traefik" });
+        expect(chart.inputs).toMatchObject({
+            chart: "traefik",
+            version: "41.1.0",
+            namespace: "traefik",
+            name: "cassandra-traefik",
+        });
         const values = chart.inputs.values as K8sObject;
         expect(values.service).toEqual({ enabled: false });
         expect(values.ingressRoute).toEqual({ dashboard: { enabled: false } });
-        expect(values.ports.cassandra).toEqual({ port: 9042, expose: { default: true }, exposedPort: 9042, protocol: "TCP" });
+        expect(values.ports.cassandra).toEqual({
+            port: 9042,
+            expose: { default: true },
+            exposedPort: 9042,
+            protocol: "TCP",
+        });
         for (const r of s.routes) {
-            expect(values.ports[`cql-${r.nodePort}`]).toEqual({ port: r.nodePort, expose: { default: true }, exposedPort: r.nodePort, protocol: "TCP" });
+            expect(values.ports[`cql-${r.nodePort}`]).toEqual({
+                port: r.nodePort,
+                expose: { default: true },
+                exposedPort: r.nodePort,
+                protocol: "TCP",
+            });
         }
         expect(values.ports.web.expose).toEqual({ default: false });
         expect(values.ports.websecure.expose).toEqual({ default: false });
         // No plaintext 9042: the only thing bound to the 9042 entry point is a passthrough router.
-        for (const ir of ofKind(installed.objects, "IngressRouteTCP").filter((o) => o.spec.entryPoints.includes("cassandra"))) {
+        for (const ir of ofKind(installed.objects, "IngressRouteTCP").filter((o) =>
+            o.spec.entryPoints.includes("cassandra"),
+        )) {
             expect(ir.spec.tls.passthrough).toBe(true);
         }
     });
@@ -137,7 +172,13 @@ describe("Traefik layer", () => {
         } catch (err) {
             expect(err).toBeInstanceOf(pulumi.InputPropertiesError);
             const paths = (err as pulumi.InputPropertiesError).errors.map((e) => e.propertyPath);
-            expect(paths).toEqual(["routes[3].datacenter", "routes[3]", "routes[3]", "clientCidrs", "controller.address"]);
+            expect(paths).toEqual([
+                "routes[3].datacenter",
+                "routes[3]",
+                "routes[3]",
+                "clientCidrs",
+                "controller.address",
+            ]);
         }
     });
 });
