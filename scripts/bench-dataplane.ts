@@ -21,10 +21,15 @@ const CONCURRENCY = 8;
 const ROUNDS = 2;
 const HIT_SAMPLES = 200;
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const quantile = (sorted: number[], q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 /** Half writes, half reads of the key just written, at LOCAL_QUORUM; returns per-op latencies (ms) and ops/s. */
-async function workload(client: Client, ops: number, tag: string): Promise<{ latencies: number[]; opsPerSec: number }> {
+async function workload(
+    client: Client,
+    ops: number,
+    tag: string,
+): Promise<{ latencies: number[]; opsPerSec: number }> {
     const lq = { prepare: true, consistency: types.consistencies.localQuorum };
     const latencies: number[] = [];
     let next = 0;
@@ -35,7 +40,11 @@ async function workload(client: Client, ops: number, tag: string): Promise<{ lat
                 const key = `${tag}-${i >> 1}`;
                 const start = performance.now();
                 if (i % 2 === 0) {
-                    await client.execute("INSERT INTO bench.kv (k, v) VALUES (?, ?)", [key, "x".repeat(100)], lq);
+                    await client.execute(
+                        "INSERT INTO bench.kv (k, v) VALUES (?, ?)",
+                        [key, "x".repeat(100)],
+                        lq,
+                    );
                 } else {
                     await client.execute("SELECT v FROM bench.kv WHERE k = ?", [key], lq);
                 }
@@ -59,27 +68,40 @@ function directClient(state: E2eState): Client {
 function sharedEndpointClient(state: E2eState): Client {
     const bundle = bundleFor(state, "dc1");
     const shared = `${bundle.serverName}:${SHARED_PORT}`;
-    const addressTranslation = Object.fromEntries(Object.keys(bundle.addressTranslation).map((k) => [k, shared]));
+    const addressTranslation = Object.fromEntries(
+        Object.keys(bundle.addressTranslation).map((k) => [k, shared]),
+    );
     return new Client({
         contactPoints: [shared],
         localDataCenter: "dc1",
-        policies: { addressResolution: new BundleAddressTranslator({ ...bundle, addressTranslation }) },
+        policies: {
+            addressResolution: new BundleAddressTranslator({ ...bundle, addressTranslation }),
+        },
         sslOptions: { ca: [state.caPem], servername: bundle.serverName, rejectUnauthorized: true },
     });
 }
 
 /** Share of keyed requests whose coordinator (from the query trace) owns the key. */
-async function hitRate(state: E2eState, client: Client, reference: Client, tag: string): Promise<number> {
+async function hitRate(
+    state: E2eState,
+    client: Client,
+    reference: Client,
+    tag: string,
+): Promise<number> {
     const podByIp = new Map(state.nodes.map((n) => [n.ip, n.podName]));
     const { podOfEndpoint } = fixture();
     let hits = 0;
     for (let i = 0; i < HIT_SAMPLES; i++) {
         const key = `${tag}-${i}`;
-        const rs = await client.execute("INSERT INTO bench_rf1.kv (k, v) VALUES (?, ?)", [key, "v"], {
-            prepare: true,
-            consistency: types.consistencies.localOne,
-            traceQuery: true,
-        });
+        const rs = await client.execute(
+            "INSERT INTO bench_rf1.kv (k, v) VALUES (?, ?)",
+            [key, "v"],
+            {
+                prepare: true,
+                consistency: types.consistencies.localOne,
+                traceQuery: true,
+            },
+        );
         const trace = await reference.metadata.getTrace(rs.info.traceId);
         const coordinator = podByIp.get(String(trace.coordinator));
         const replicas = reference
@@ -105,9 +127,15 @@ async function main(): Promise<void> {
     await workload(viaRouter, WARMUP, "warm-r");
     await workload(direct, WARMUP, "warm-d");
 
-    const results: Record<string, { latencies: number[]; rates: number[] }> = { router: { latencies: [], rates: [] }, direct: { latencies: [], rates: [] } };
+    const results: Record<string, { latencies: number[]; rates: number[] }> = {
+        router: { latencies: [], rates: [] },
+        direct: { latencies: [], rates: [] },
+    };
     for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, client] of [["router", viaRouter], ["direct", direct]] as const) {
+        for (const [name, client] of [
+            ["router", viaRouter],
+            ["direct", direct],
+        ] as const) {
             const r = await workload(client, OPS, `${name}-${round}`);
             results[name].latencies.push(...r.latencies);
             results[name].rates.push(r.opsPerSec);
@@ -117,7 +145,14 @@ async function main(): Promise<void> {
     const summary = Object.fromEntries(
         Object.entries(results).map(([name, r]) => {
             const sorted = [...r.latencies].sort((a, b) => a - b);
-            return [name, { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), opsPerSec: r.rates.reduce((a, b) => a + b, 0) / r.rates.length }];
+            return [
+                name,
+                {
+                    p50: quantile(sorted, 0.5),
+                    p99: quantile(sorted, 0.99),
+                    opsPerSec: r.rates.reduce((a, b) => a + b, 0) / r.rates.length,
+                },
+            ];
         }),
     );
 
@@ -129,17 +164,29 @@ async function main(): Promise<void> {
     const dc1Nodes = state.nodes.filter((n) => n.datacenter === "dc1").length;
 
     const ms = (x: number) => `${x.toFixed(2)} ms`;
-    console.log("\n== data plane: fixed workload (50% writes, 50% reads, LOCAL_QUORUM, RF dc1:2 dc2:2, concurrency 8, TLS)");
-    console.log(`ops per path: ${OPS * ROUNDS} in ${ROUNDS} interleaved rounds, after ${WARMUP} warm-up ops`);
+    console.log(
+        "\n== data plane: fixed workload (50% writes, 50% reads, LOCAL_QUORUM, RF dc1:2 dc2:2, concurrency 8, TLS)",
+    );
+    console.log(
+        `ops per path: ${OPS * ROUNDS} in ${ROUNDS} interleaved rounds, after ${WARMUP} warm-up ops`,
+    );
     for (const [name, s] of Object.entries(summary)) {
-        console.log(`${name.padEnd(7)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  throughput ${s.opsPerSec.toFixed(0)} ops/s`);
+        console.log(
+            `${name.padEnd(7)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  throughput ${s.opsPerSec.toFixed(0)} ops/s`,
+        );
     }
     const ratio = summary.router.p50 / summary.direct.p50;
-    console.log(`router/direct p50 ratio: ${ratio.toFixed(3)} (target <= 1.15: ${ratio <= 1.15 ? "met" : "NOT met"})`);
+    console.log(
+        `router/direct p50 ratio: ${ratio.toFixed(3)} (target <= 1.15: ${ratio <= 1.15 ? "met" : "NOT met"})`,
+    );
     console.log(`router/direct p99 ratio: ${(summary.router.p99 / summary.direct.p99).toFixed(3)}`);
-    console.log(`\n== token-aware hit rate (RF dc1:1 over ${dc1Nodes} nodes, ${HIT_SAMPLES} keyed writes, coordinator from query traces)`);
+    console.log(
+        `\n== token-aware hit rate (RF dc1:1 over ${dc1Nodes} nodes, ${HIT_SAMPLES} keyed writes, coordinator from query traces)`,
+    );
     console.log(`per-node routes (bundle):      ${(perNode * 100).toFixed(1)}%`);
-    console.log(`single shared endpoint:        ${(sharedRate * 100).toFixed(1)}%   (RF/N = ${((1 / dc1Nodes) * 100).toFixed(0)}%)`);
+    console.log(
+        `single shared endpoint:        ${(sharedRate * 100).toFixed(1)}%   (RF/N = ${((1 / dc1Nodes) * 100).toFixed(0)}%)`,
+    );
 
     await Promise.all([viaRouter.shutdown(), direct.shutdown(), shared.shutdown()]);
 }

@@ -19,10 +19,16 @@ describe("internode encryption", () => {
     it("every node's internode connections to its peers are TLS", () => {
         for (const n of f.state.nodes) {
             const log = readFileSync(logFile(n.podName), "utf8");
-            const established = log.split("\n").filter((l) => /messaging connection established|successfully connected, version/.test(l));
+            const established = log
+                .split("\n")
+                .filter((l) =>
+                    /messaging connection established|successfully connected, version/.test(l),
+                );
             expect(established.length, n.podName).toBeGreaterThan(0);
             for (const line of established) {
-                expect(line).toMatch(/encryption = encrypted\(factory=openssl;protocol=TLSv1\.[23]/);
+                expect(line).toMatch(
+                    /encryption = encrypted\(factory=openssl;protocol=TLSv1\.[23]/,
+                );
             }
         }
     });
@@ -34,9 +40,14 @@ describe("internode encryption", () => {
             expect(r, n.podName).toEqual({ replyBytes: 0, closed: true });
             // The refusal must be Cassandra's verdict on encryption, not a malformed probe: either the
             // TLS layer rejects the bytes, or the handshake parses and is refused as unencrypted.
-            await waitFor(`${n.podName} to log why it refused`, () =>
-                /attempted to establish an unencrypted connection|NotSslRecordException/.test(readFileSync(logFile(n.podName), "utf8").slice(from)),
-            3000);
+            await waitFor(
+                `${n.podName} to log why it refused`,
+                () =>
+                    /attempted to establish an unencrypted connection|NotSslRecordException/.test(
+                        readFileSync(logFile(n.podName), "utf8").slice(from),
+                    ),
+                3000,
+            );
         }
     });
 });

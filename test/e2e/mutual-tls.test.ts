@@ -33,7 +33,13 @@ describe("mutual TLS on a node restarted with requireClientAuth", () => {
 
     /** A client that may talk to the mutual-TLS node only. */
     const onlyThatNode = (clientCert?: { cert: string; key: string }) =>
-        new Client(bundleClientOptions(f.bundles.dc2, { ca: f.state.caPem, contactPoints: [endpoint], clientCert }));
+        new Client(
+            bundleClientOptions(f.bundles.dc2, {
+                ca: f.state.caPem,
+                contactPoints: [endpoint],
+                clientCert,
+            }),
+        );
 
     it("refuses a client without a certificate", async () => {
         const client = onlyThatNode();
@@ -43,8 +49,12 @@ describe("mutual TLS on a node restarted with requireClientAuth", () => {
         );
         await client.shutdown();
         expect(err).toBeInstanceOf(errors.NoHostAvailableError);
-        const inner = Object.values((err as errors.NoHostAvailableError).innerErrors) as NodeJS.ErrnoException[];
-        expect(inner.map((e) => e.code ?? e.message).join(" ")).toMatch(/CERTIFICATE_REQUIRED|certificate required|ECONNRESET|closed/i);
+        const inner = Object.values(
+            (err as errors.NoHostAvailableError).innerErrors,
+        ) as NodeJS.ErrnoException[];
+        expect(inner.map((e) => e.code ?? e.message).join(" ")).toMatch(
+            /CERTIFICATE_REQUIRED|certificate required|ECONNRESET|closed/i,
+        );
     });
 
     it("refuses a client certificate from another CA", async () => {

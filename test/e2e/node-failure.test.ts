@@ -27,9 +27,25 @@ describe("one node killed mid-workload", () => {
     });
 
     it("keeps serving, loses no acknowledged write, and uses the node again once it is back", async () => {
-        const client = await f.connect("dc1");
+        const victimNode = f.state.nodes.find((n) => n.datacenter === "dc1" && !n.seed)!;
+        const victim = victimNode.podName;
+        // The client's only contact point is the victim, so its control connection dies with it too:
+        // the hardest case for the driver's view of the cluster.
+        const client = await f.connect("dc1", {
+            contactPoints: [f.bundles.dc1.addressTranslation[`${victimNode.ip}:9042`]],
+        });
+        // The driver's own account of hosts going down and up, shown if the test fails.
+        const driverLog: string[] = [];
+        client.on("log", (level: string, cls: string, msg: string) => {
+            if (
+                level === "warning" ||
+                level === "error" ||
+                (level === "info" && /Host|ControlConnection/.test(cls))
+            ) {
+                driverLog.push(`${new Date().toISOString()} ${level} ${cls}: ${msg}`);
+            }
+        });
         await createKeyspace(client, "e2e_fault", { dc1: 2, dc2: 2 });
-        const victim = f.state.nodes.find((n) => n.datacenter === "dc1" && !n.seed)!.podName;
         const acked: { key: string; phase: Phase; coordinator: string }[] = [];
         const failed: { key: string; phase: Phase; error: string }[] = [];
         let phase: Phase = "before";
@@ -41,11 +57,19 @@ describe("one node killed mid-workload", () => {
                 const key = `k${seq++}`;
                 const at = phase;
                 try {
-                    const rs = await client.execute("INSERT INTO e2e_fault.kv (k, v) VALUES (?, ?)", [key, at], {
-                        prepare: true,
-                        consistency: types.consistencies.quorum,
+                    const rs = await client.execute(
+                        "INSERT INTO e2e_fault.kv (k, v) VALUES (?, ?)",
+                        [key, at],
+                        {
+                            prepare: true,
+                            consistency: types.consistencies.quorum,
+                        },
+                    );
+                    acked.push({
+                        key,
+                        phase: at,
+                        coordinator: f.podOfEndpoint(rs.info.queriedHost) ?? rs.info.queriedHost,
                     });
-                    acked.push({ key, phase: at, coordinator: f.podOfEndpoint(rs.info.queriedHost) ?? rs.info.queriedHost });
                 } catch (err) {
                     failed.push({ key, phase: at, error: (err as Error).message });
                 }
@@ -61,11 +85,25 @@ describe("one node killed mid-workload", () => {
         await sleep(5000);
         await restartNode(nodeConfig(f.state, victim));
         phase = "back";
-        await waitFor(`${victim} to coordinate writes again`, () => acked.some((a) => a.phase === "back" && a.coordinator === victim), 60_000, 200);
+        await waitFor(
+            `${victim} to coordinate writes again`,
+            () => acked.some((a) => a.phase === "back" && a.coordinator === victim),
+            90_000,
+            200,
+        ).catch((err: Error) => {
+            const hosts = client.hosts
+                .values()
+                .map((h) => `${h.address}=${h.isUp() ? "up" : "down"}`);
+            throw new Error(
+                `${err.message}\nhosts: ${hosts.join(" ")}\ndriver log:\n${driverLog.slice(-40).join("\n")}`,
+            );
+        });
         await sleep(1000);
         stop = true;
         await Promise.all(workers);
-        progress(`workload: ${acked.length} acknowledged, ${failed.length} failed ${JSON.stringify(failed.slice(0, 4))}`);
+        progress(
+            `workload: ${acked.length} acknowledged, ${failed.length} failed ${JSON.stringify(failed.slice(0, 4))}`,
+        );
 
         const during = acked.filter((a) => a.phase === "down");
         expect(during.length).toBeGreaterThan(30);
@@ -76,7 +114,11 @@ describe("one node killed mid-workload", () => {
         const stored = new Set<string>();
         let pageState: string | undefined;
         do {
-            const rs = await client.execute("SELECT k FROM e2e_fault.kv", [], { consistency: types.consistencies.quorum, fetchSize: 1000, pageState });
+            const rs = await client.execute("SELECT k FROM e2e_fault.kv", [], {
+                consistency: types.consistencies.quorum,
+                fetchSize: 1000,
+                pageState,
+            });
             rs.rows.forEach((r) => stored.add(r["k"] as string));
             pageState = rs.pageState ?? undefined;
         } while (pageState);

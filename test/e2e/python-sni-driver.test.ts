@@ -50,13 +50,19 @@ describe("Python driver in SNI mode through the shared entry point", () => {
         expect(r.status, r.stderr).toBe(0);
         const report = JSON.parse(r.stdout) as PythonReport;
 
-        expect(report.hosts.map((h) => h.hostId).sort()).toEqual(Object.values(f.state.hostIds).sort());
+        expect(report.hosts.map((h) => h.hostId).sort()).toEqual(
+            Object.values(f.state.hostIds).sort(),
+        );
         expect(report.rowsReadBack).toBe(ROWS);
         expect(report.coordinatedByReplica).toBe(ROWS);
-        expect(report.queriedHostIds.sort()).toEqual(local.map((n) => f.state.hostIds[n.podName]).sort());
+        expect(report.queriedHostIds.sort()).toEqual(
+            local.map((n) => f.state.hostIds[n.podName]).sort(),
+        );
 
         // Each connection reached the node its SNI named, whose certificate carries the entry point name.
-        const podByHostId = Object.fromEntries(Object.entries(f.state.hostIds).map(([pod, id]) => [id, pod]));
+        const podByHostId = Object.fromEntries(
+            Object.entries(f.state.hostIds).map(([pod, id]) => [id, pod]),
+        );
         expect(report.peers.length).toBeGreaterThanOrEqual(local.length);
         for (const p of report.peers) {
             expect(p.cn).toBe(podByHostId[p.sni]);

@@ -50,7 +50,9 @@ describe("the client reaches the cluster only through the router", () => {
         } finally {
             run("ip", ["route", "del", range, "via", NET.routerClientLeg]);
         }
-        expect(run("ip", ["netns", "exec", NS.router, "sysctl", "-n", "net.ipv4.ip_forward"]).trim()).toBe("0");
+        expect(
+            run("ip", ["netns", "exec", NS.router, "sysctl", "-n", "net.ipv4.ip_forward"]).trim(),
+        ).toBe("0");
     });
 
     it("carries every driver connection through HAProxy's per-node frontends and node backends", async () => {
@@ -58,7 +60,11 @@ describe("the client reaches the cluster only through the router", () => {
         const client = await f.connect("dc1");
         await createKeyspace(client, "e2e_multi", { dc1: 2, dc2: 2 });
         for (let i = 0; i < 20; i++) {
-            await client.execute("INSERT INTO e2e_multi.kv (k, v) VALUES (?, ?)", [`iso-${i}`, "x"], { consistency: types.consistencies.localQuorum });
+            await client.execute(
+                "INSERT INTO e2e_multi.kv (k, v) VALUES (?, ?)",
+                [`iso-${i}`, "x"],
+                { consistency: types.consistencies.localQuorum },
+            );
         }
         await f.closeAll();
         const bundle = f.bundles.dc1;
@@ -68,7 +74,13 @@ describe("the client reaches the cluster only through the router", () => {
             "HAProxy to account the closed sessions' bytes",
             async () => {
                 const s = await proxyStats();
-                return local.every((n) => s.bytesToBackend[nodeBackend(n.podName)] > before.bytesToBackend[nodeBackend(n.podName)]) && s;
+                return (
+                    local.every(
+                        (n) =>
+                            s.bytesToBackend[nodeBackend(n.podName)] >
+                            before.bytesToBackend[nodeBackend(n.podName)],
+                    ) && s
+                );
             },
             5000,
         );
@@ -76,7 +88,9 @@ describe("the client reaches the cluster only through the router", () => {
             const port = Number(bundle.addressTranslation[`${n.ip}:9042`].split(":")[1]);
             const fe = portFrontend(bundle.serverName, port);
             expect(after.frontends[fe], fe).toBeGreaterThan(before.frontends[fe]);
-            expect(after.backends[nodeBackend(n.podName)]).toBeGreaterThan(before.backends[nodeBackend(n.podName)]);
+            expect(after.backends[nodeBackend(n.podName)]).toBeGreaterThan(
+                before.backends[nodeBackend(n.podName)],
+            );
         }
     });
 });

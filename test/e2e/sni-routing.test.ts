@@ -23,7 +23,12 @@ describe("SNI routing on the shared entry point port", () => {
     it("routes each node's external name to that node, verified against that name", async () => {
         for (const n of f.state.nodes) {
             const externalName = f.bundles[n.datacenter].sniHosts[n.podName][0];
-            const r = await tlsProbe({ host: externalName, port: SNI_PORT, ca: f.state.caPem, servername: externalName });
+            const r = await tlsProbe({
+                host: externalName,
+                port: SNI_PORT,
+                ca: f.state.caPem,
+                servername: externalName,
+            });
             expect(r, externalName).toMatchObject({ cn: n.podName });
         }
     });
@@ -33,7 +38,13 @@ describe("SNI routing on the shared entry point port", () => {
             const [, hostId] = f.bundles[n.datacenter].sniHosts[n.podName];
             expect(hostId).toBe(f.state.hostIds[n.podName]);
             const entry = entryOf(n.datacenter);
-            const r = await tlsProbe({ host: entry, port: SNI_PORT, ca: f.state.caPem, servername: hostId, verifyName: entry });
+            const r = await tlsProbe({
+                host: entry,
+                port: SNI_PORT,
+                ca: f.state.caPem,
+                servername: hostId,
+                verifyName: entry,
+            });
             expect(r, hostId).toMatchObject({ cn: n.podName });
             expect(r.dnsNames).toContain(entry);
         }
@@ -41,7 +52,13 @@ describe("SNI routing on the shared entry point port", () => {
 
     it("does not route one datacenter's nodes through the other's entry point", async () => {
         const dc2Node = f.state.nodes.find((n) => n.datacenter === "dc2")!;
-        const r = await tlsProbe({ host: entryOf("dc1"), port: SNI_PORT, ca: f.state.caPem, servername: f.state.hostIds[dc2Node.podName], verifyName: entryOf("dc1") });
+        const r = await tlsProbe({
+            host: entryOf("dc1"),
+            port: SNI_PORT,
+            ca: f.state.caPem,
+            servername: f.state.hostIds[dc2Node.podName],
+            verifyName: entryOf("dc1"),
+        });
         expect(r.cn).toBeUndefined();
         expect(r.error).toBeDefined();
     });
@@ -50,15 +67,36 @@ describe("SNI routing on the shared entry point port", () => {
         const entry = entryOf("dc1");
         const fe = sniFrontend(entry);
         const before = await proxyStats();
-        const unknownId = await tlsProbe({ host: entry, port: SNI_PORT, ca: f.state.caPem, servername: randomUUID(), verifyName: entry });
-        const unknownName = await tlsProbe({ host: entry, port: SNI_PORT, ca: f.state.caPem, servername: `nosuchnode.${entry}`, verifyName: entry });
-        const noSni = await tlsProbe({ host: f.state.entryAddresses[entry], port: SNI_PORT, ca: f.state.caPem, verifyName: entry });
+        const unknownId = await tlsProbe({
+            host: entry,
+            port: SNI_PORT,
+            ca: f.state.caPem,
+            servername: randomUUID(),
+            verifyName: entry,
+        });
+        const unknownName = await tlsProbe({
+            host: entry,
+            port: SNI_PORT,
+            ca: f.state.caPem,
+            servername: `nosuchnode.${entry}`,
+            verifyName: entry,
+        });
+        const noSni = await tlsProbe({
+            host: f.state.entryAddresses[entry],
+            port: SNI_PORT,
+            ca: f.state.caPem,
+            verifyName: entry,
+        });
         const plaintext = await new Promise<string>((resolve) => {
             // A CQL v4 OPTIONS frame, unencrypted.
-            const s = tcpConnect({ host: entry, port: SNI_PORT }, () => s.write(Buffer.from([0x04, 0, 0, 1, 0x05, 0, 0, 0, 0])));
+            const s = tcpConnect({ host: entry, port: SNI_PORT }, () =>
+                s.write(Buffer.from([0x04, 0, 0, 1, 0x05, 0, 0, 0, 0])),
+            );
             let got = 0;
             s.on("data", (d) => (got += d.length));
-            s.on("close", () => resolve(got === 0 ? "closed without a reply" : `replied ${got} bytes`));
+            s.on("close", () =>
+                resolve(got === 0 ? "closed without a reply" : `replied ${got} bytes`),
+            );
             s.on("error", () => undefined);
             s.setTimeout(8000, () => s.destroy());
         });

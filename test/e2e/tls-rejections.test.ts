@@ -18,7 +18,10 @@ async function connectFailure(client: Client): Promise<string[]> {
         await client.connect();
     } catch (err) {
         expect(err).toBeInstanceOf(errors.NoHostAvailableError);
-        const inner = (err as errors.NoHostAvailableError).innerErrors as Record<string, NodeJS.ErrnoException>;
+        const inner = (err as errors.NoHostAvailableError).innerErrors as Record<
+            string,
+            NodeJS.ErrnoException
+        >;
         return Object.values(inner).map((e) => e.code ?? e.message);
     } finally {
         await client.shutdown();
@@ -44,18 +47,28 @@ describe("TLS is required and verified end to end", () => {
         const logFrom = logSize(node.podName);
         const opts = bundleClientOptions(bundle, { ca: f.state.caPem, contactPoints: [endpoint] });
         const codes = await connectFailure(
-            new Client({ ...opts, sslOptions: undefined, socketOptions: { ...opts.socketOptions, readTimeout: 3000 } }),
+            new Client({
+                ...opts,
+                sslOptions: undefined,
+                socketOptions: { ...opts.socketOptions, readTimeout: 3000 },
+            }),
         );
         expect(codes.length).toBe(1);
         const after = await proxyStats();
         // HAProxy passed the bytes on, and Cassandra itself refused them as not TLS.
-        expect(after.bytesToBackend[nodeBackend(node.podName)]).toBeGreaterThan(before.bytesToBackend[nodeBackend(node.podName)]);
-        expect(readFileSync(logFile(node.podName), "utf8").slice(logFrom)).toMatch(/NotSslRecordException: not an SSL\/TLS record/);
+        expect(after.bytesToBackend[nodeBackend(node.podName)]).toBeGreaterThan(
+            before.bytesToBackend[nodeBackend(node.podName)],
+        );
+        expect(readFileSync(logFile(node.podName), "utf8").slice(logFrom)).toMatch(
+            /NotSslRecordException: not an SSL\/TLS record/,
+        );
     });
 
     it("a client that trusts a different CA refuses every node", async () => {
         const rogue = await createCa(e2ePlan().pki, "someone else's CA");
-        const codes = await connectFailure(new Client(bundleClientOptions(f.bundles.dc1, { ca: rogue.cert.toString("pem") })));
+        const codes = await connectFailure(
+            new Client(bundleClientOptions(f.bundles.dc1, { ca: rogue.cert.toString("pem") })),
+        );
         expect(codes.length).toBe(2);
         for (const c of codes) {
             expect(c).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
@@ -68,7 +81,9 @@ describe("TLS is required and verified end to end", () => {
         const nodePlan = plan.pki.nodes[0];
         const entry = f.bundles[nodePlan.datacenter].serverName;
         const good = await issue(ca, nodePlan);
-        const bad = await issue(ca, nodePlan, { dnsNames: nodePlan.dnsNames.filter((n) => n !== entry) });
+        const bad = await issue(ca, nodePlan, {
+            dnsNames: nodePlan.dnsNames.filter((n) => n !== entry),
+        });
         expect(nodePlan.dnsNames).toContain(entry);
 
         const outcomes: Record<string, string | undefined> = {};
@@ -79,10 +94,18 @@ describe("TLS is required and verified end to end", () => {
             await once(server, "listening");
             const { port } = server.address() as AddressInfo;
             const opts = tlsOptions(entry, f.state.caPem);
-            const r = await tlsProbe({ host: "127.0.0.1", port, ca: opts.ca[0], servername: opts.servername });
+            const r = await tlsProbe({
+                host: "127.0.0.1",
+                port,
+                ca: opts.ca[0],
+                servername: opts.servername,
+            });
             outcomes[name] = r.error ?? `verified ${r.cn}`;
             server.close();
         }
-        expect(outcomes).toEqual({ good: `verified ${nodePlan.commonName}`, bad: "ERR_TLS_CERT_ALTNAME_INVALID" });
+        expect(outcomes).toEqual({
+            good: `verified ${nodePlan.commonName}`,
+            bad: "ERR_TLS_CERT_ALTNAME_INVALID",
+        });
     });
 });

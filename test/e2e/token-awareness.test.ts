@@ -5,7 +5,10 @@ import { createKeyspace, Fixture, fixture } from "./harness/fixture";
 const KEYS = Array.from({ length: 60 }, (_, i) => `token-${i}`);
 
 /** For each key: the node that coordinated the write, and the nodes that own the key. */
-async function coordinators(f: Fixture, client: Client): Promise<{ queried: string; replicas: string[] }[]> {
+async function coordinators(
+    f: Fixture,
+    client: Client,
+): Promise<{ queried: string; replicas: string[] }[]> {
     const out: { queried: string; replicas: string[] }[] = [];
     for (const k of KEYS) {
         const rs = await client.execute("INSERT INTO e2e_rf1.kv (k, v) VALUES (?, ?)", [k, "v"], {
@@ -45,7 +48,9 @@ describe("token-aware routing through per-node routes", () => {
     });
 
     it("misses replicas without token awareness (control)", async () => {
-        const client = await f.connect("dc1", { loadBalancing: new policies.loadBalancing.DCAwareRoundRobinPolicy("dc1") });
+        const client = await f.connect("dc1", {
+            loadBalancing: new policies.loadBalancing.DCAwareRoundRobinPolicy("dc1"),
+        });
         const hits = await coordinators(f, client);
         const onReplica = hits.filter((h) => h.replicas.includes(h.queried)).length;
         expect(onReplica).toBeLessThan(hits.length);

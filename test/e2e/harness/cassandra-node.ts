@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+    closeSync,
+    existsSync,
+    mkdirSync,
+    openSync,
+    readFileSync,
+    rmSync,
+    statSync,
+    writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { encryptionOptions } from "../../../components/plan/cassandra-config";
@@ -53,7 +62,15 @@ const JDK17_OPTIONS = [
  * Small heaps: four JVMs must fit two cores and a few GiB. C1 only: C2's compiler threads
  * double startup time here and starve the running nodes while another one starts or restarts.
  */
-const JVM_SIZING = ["-Xms384m", "-Xmx384m", "-Xss256k", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1", "-XX:MaxDirectMemorySize=256m", "-XX:+ExitOnOutOfMemoryError"];
+const JVM_SIZING = [
+    "-Xms384m",
+    "-Xmx384m",
+    "-Xss256k",
+    "-XX:+UseG1GC",
+    "-XX:TieredStopAtLevel=1",
+    "-XX:MaxDirectMemorySize=256m",
+    "-XX:+ExitOnOutOfMemoryError",
+];
 
 /**
  * A fresh test cluster: no gossip settling delay; the memtable overhead estimate (100k rows by
@@ -103,7 +120,12 @@ export function cassandraYaml(c: NodeConfig): Record<string, unknown> {
         num_tokens: 4,
         partitioner: "org.apache.cassandra.dht.Murmur3Partitioner",
         endpoint_snitch: "GossipingPropertyFileSnitch",
-        seed_provider: [{ class_name: "org.apache.cassandra.locator.SimpleSeedProvider", parameters: [{ seeds: c.seeds.join(",") }] }],
+        seed_provider: [
+            {
+                class_name: "org.apache.cassandra.locator.SimpleSeedProvider",
+                parameters: [{ seeds: c.seeds.join(",") }],
+            },
+        ],
         listen_address: c.node.ip,
         rpc_address: c.node.ip,
         storage_port: 7000,
@@ -137,7 +159,10 @@ export function writeNodeConfig(c: NodeConfig, cert: IssuedCert, caPem: string):
     writeFileSync(join(dir, "tls", "node.pem"), keystorePem(cert), { mode: 0o600 });
     writeFileSync(join(dir, "tls", "ca.pem"), caPem);
     writeFileSync(join(dir, "conf", "cassandra.yaml"), stringify(cassandraYaml(c)));
-    writeFileSync(join(dir, "conf", "cassandra-rackdc.properties"), `dc=${c.node.datacenter}\nrack=${c.node.rack}\n`);
+    writeFileSync(
+        join(dir, "conf", "cassandra-rackdc.properties"),
+        `dc=${c.node.datacenter}\nrack=${c.node.rack}\n`,
+    );
     writeFileSync(
         join(dir, "conf", "logback.xml"),
         `<configuration>
@@ -195,11 +220,18 @@ export function startNode(c: NodeConfig): number {
 
 function logTail(podName: string, lines = 30): string {
     const f = logFile(podName);
-    return existsSync(f) ? readFileSync(f, "utf8").split("\n").slice(-lines).join("\n") : "(no log)";
+    return existsSync(f)
+        ? readFileSync(f, "utf8").split("\n").slice(-lines).join("\n")
+        : "(no log)";
 }
 
 /** Waits for "Startup complete" written after `fromOffset` of the log; fails fast if the JVM exits. */
-export async function waitUntilStarted(podName: string, pid: number, fromOffset: number, timeoutMs = 150_000): Promise<void> {
+export async function waitUntilStarted(
+    podName: string,
+    pid: number,
+    fromOffset: number,
+    timeoutMs = 150_000,
+): Promise<void> {
     await waitFor(
         `${podName} to start`,
         () => {
@@ -229,7 +261,9 @@ export async function startAndWait(c: NodeConfig): Promise<number> {
     const offset = logSize(c.node.podName);
     const pid = startNode(c);
     await waitUntilStarted(c.node.podName, pid, offset);
-    progress(`${c.node.podName} (${c.node.datacenter}/${c.node.rack}) up on ${c.node.ip} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    progress(
+        `${c.node.podName} (${c.node.datacenter}/${c.node.rack}) up on ${c.node.ip} in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+    );
     return pid;
 }
 
@@ -247,6 +281,9 @@ export async function killNode(podName: string): Promise<void> {
 /** Rewrites cassandra.yaml (e.g. to switch client auth) and restarts the node on its existing data. */
 export async function restartNode(c: NodeConfig): Promise<number> {
     await killNode(c.node.podName);
-    writeFileSync(join(nodeDir(c.node.podName), "conf", "cassandra.yaml"), stringify(cassandraYaml(c)));
+    writeFileSync(
+        join(nodeDir(c.node.podName), "conf", "cassandra.yaml"),
+        stringify(cassandraYaml(c)),
+    );
     return startAndWait(c);
 }

@@ -1,3 +1,4 @@
+import { lookup } from "node:dns/promises";
 import { Client, ClientOptions, policies, types } from "cassandra-driver";
 import type { ClientBundle } from "../../../components/plan/client-bundle";
 
@@ -8,10 +9,27 @@ import type { ClientBundle } from "../../../components/plan/client-bundle";
  */
 
 // The typings declare an interface, but the driver checks `instanceof` its runtime class.
-const AddressTranslator = (policies.addressResolution as unknown as { AddressTranslator: new () => policies.addressResolution.AddressTranslator })
-    .AddressTranslator;
+const AddressTranslator = (
+    policies.addressResolution as unknown as {
+        AddressTranslator: new () => policies.addressResolution.AddressTranslator;
+    }
+).AddressTranslator;
 
-/** AddressTranslator over `bundle.addressTranslation`; an unknown node stays untranslated (and unreachable). */
+/** `host:port` with the host resolved the way the client's system resolves it (here: the namespace's /etc/hosts). */
+export async function resolveEndpoint(endpoint: string): Promise<string> {
+    const i = endpoint.lastIndexOf(":");
+    const { address } = await lookup(endpoint.slice(0, i), { family: 4 });
+    return `${address}:${endpoint.slice(i + 1)}`;
+}
+
+/**
+ * AddressTranslator over `bundle.addressTranslation`, answering with resolved addresses; an
+ * unknown node stays untranslated (and unreachable). Resolving matters: the driver resolves
+ * contact point names to `ip:port`, so a translator answering `name:port` makes it know one node
+ * under two endpoints. After a control-connection failover it then re-adds the node under the
+ * other one without rebuilding its token map (driver 4.10: buildTokens runs on first init
+ * only), and token-aware routing never picks that node again.
+ */
 export class BundleAddressTranslator extends AddressTranslator {
     constructor(private readonly bundle: ClientBundle) {
         super();
@@ -19,7 +37,12 @@ export class BundleAddressTranslator extends AddressTranslator {
 
     translate(address: string, port: number, callback: (endpoint: string) => void): void {
         const key = `${address}:${port}`;
-        callback(Object.hasOwn(this.bundle.addressTranslation, key) ? this.bundle.addressTranslation[key] : key);
+        if (!Object.hasOwn(this.bundle.addressTranslation, key)) {
+            callback(key);
+            return;
+        }
+        const via = this.bundle.addressTranslation[key];
+        resolveEndpoint(via).then(callback, () => callback(via));
     }
 }
 
@@ -69,7 +92,10 @@ export function tlsOptions(serverName: string, ca: string, clientCert?: ClientPe
 }
 
 export async function connectBundle(bundle: ClientBundle, o: BundleClientOptions): Promise<Client> {
-    const client = new Client(bundleClientOptions(bundle, o));
+    const contactPoints = await Promise.all(
+        (o.contactPoints ?? bundle.contactPoints).map(resolveEndpoint),
+    );
+    const client = new Client(bundleClientOptions(bundle, { ...o, contactPoints }));
     try {
         await client.connect();
     } catch (err) {

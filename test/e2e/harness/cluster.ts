@@ -37,20 +37,31 @@ export function routes(hostIds: Readonly<Record<string, string>> = {}): NodeRout
 
 /** The client bundle for `dc`, with every node's real address, as the stack would output it. */
 export function bundleFor(state: E2eState, dc: string): ClientBundle {
-    const addresses = Object.fromEntries(state.nodes.map((n) => [n.podName, { ip: n.ip, port: 9042 }]));
+    const addresses = Object.fromEntries(
+        state.nodes.map((n) => [n.podName, { ip: n.ip, port: 9042 }]),
+    );
     return clientBundle(dc, routes(state.hostIds), addresses);
 }
 
-export function routerSpec(state: Pick<E2eState, "nodes" | "entryAddresses" | "sharedPort">, hostIds: Readonly<Record<string, string>>): RouterSpec {
+export function routerSpec(
+    state: Pick<E2eState, "nodes" | "entryAddresses" | "sharedPort">,
+    hostIds: Readonly<Record<string, string>>,
+): RouterSpec {
     return {
         routes: routes(hostIds),
         entryAddresses: state.entryAddresses,
-        serviceAddresses: Object.fromEntries(state.nodes.map((n) => [perPodServiceName(n.podName), n.ip])),
+        serviceAddresses: Object.fromEntries(
+            state.nodes.map((n) => [perPodServiceName(n.podName), n.ip]),
+        ),
         sharedPort: state.sharedPort,
     };
 }
 
-export function nodeConfig(state: E2eState, podName: string, opts: { requireClientAuth?: boolean } = {}): NodeConfig {
+export function nodeConfig(
+    state: E2eState,
+    podName: string,
+    opts: { requireClientAuth?: boolean } = {},
+): NodeConfig {
     const node = state.nodes.find((n) => n.podName === podName);
     if (!node) {
         throw new Error(`no node ${podName}`);
@@ -79,7 +90,10 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
         const name = entryPointName(dc.name, domain);
         entryAddresses[name] = entryAddress(i);
         // Node names point at their datacenter's entry point too: that is where their SNI routes live.
-        return { ip: entryAddress(i), names: [name, ...dc.nodes.map((n) => n.externalName as string)] };
+        return {
+            ip: entryAddress(i),
+            names: [name, ...dc.nodes.map((n) => n.externalName as string)],
+        };
     });
     const clusters = p.settings.existingClusters ?? {};
     createNetwork({
@@ -92,7 +106,9 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
 
     // Client certificates come from the mutual-TLS variant of the stack; node certificates are identical in both.
     const { ca, pki } = await issuePki(p.pki, e2ePlan(E2E_MTLS_SETTINGS).pki.clients);
-    progress(`PKI issued: CA + ${Object.keys(pki.nodes).length} node + ${Object.keys(pki.clients).length} client certificates (${p.pki.key.algorithm})`);
+    progress(
+        `PKI issued: CA + ${Object.keys(pki.nodes).length} node + ${Object.keys(pki.clients).length} client certificates (${p.pki.key.algorithm})`,
+    );
 
     const base: E2eState = {
         lib,
@@ -101,7 +117,9 @@ export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E
         entryAddresses,
         caPem: pki.caPem,
         caKeyPem: await caKeyPem(ca),
-        clientCerts: Object.fromEntries(Object.entries(pki.clients).map(([id, c]) => [id, { cert: c.certPem, key: c.keyPem }])),
+        clientCerts: Object.fromEntries(
+            Object.entries(pki.clients).map(([id, c]) => [id, { cert: c.certPem, key: c.keyPem }]),
+        ),
         directPath: opts.directPath ?? false,
         sharedPort: opts.sharedPort,
     };
@@ -141,18 +159,37 @@ async function readHostIds(state: E2eState): Promise<Record<string, string>> {
         await waitFor(
             `every ${dc} node to see all ${total} nodes NORMAL`,
             async () => {
-                const client: Client = await connectBundle(bundleFor(state, dc), { ca: state.caPem });
+                const client: Client = await connectBundle(bundleFor(state, dc), {
+                    ca: state.caPem,
+                });
                 try {
                     const local = client.hosts.values().filter((h) => h.datacenter === dc);
                     if (client.hosts.length !== total || local.length !== size) {
                         return false;
                     }
                     for (const host of local) {
-                        const me = (await client.execute("SELECT host_id, rpc_address FROM system.local", [], { host })).first();
-                        const peers = (await client.execute("SELECT peer FROM system.peers_v2", [], { host })).rows;
-                        const gossip = (await client.execute("SELECT status_with_port FROM system_views.gossip_info", [], { host })).rows;
-                        ids[byIp.get(me["rpc_address"].toString()) as string] = me["host_id"].toString();
-                        const normal = gossip.filter((r) => String(r["status_with_port"]).startsWith("NORMAL")).length;
+                        const me = (
+                            await client.execute(
+                                "SELECT host_id, rpc_address FROM system.local",
+                                [],
+                                { host },
+                            )
+                        ).first();
+                        const peers = (
+                            await client.execute("SELECT peer FROM system.peers_v2", [], { host })
+                        ).rows;
+                        const gossip = (
+                            await client.execute(
+                                "SELECT status_with_port FROM system_views.gossip_info",
+                                [],
+                                { host },
+                            )
+                        ).rows;
+                        ids[byIp.get(me["rpc_address"].toString()) as string] =
+                            me["host_id"].toString();
+                        const normal = gossip.filter((r) =>
+                            String(r["status_with_port"]).startsWith("NORMAL"),
+                        ).length;
                         if (peers.length !== total - 1 || normal !== total) {
                             return false;
                         }

@@ -1,13 +1,23 @@
 import { spawnSync } from "node:child_process";
 
 /** Runs a command to completion and returns stdout; throws with stderr when it fails. */
-export function run(cmd: string, args: readonly string[], opts: { input?: string; allowFail?: boolean } = {}): string {
-    const r = spawnSync(cmd, args, { input: opts.input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+export function run(
+    cmd: string,
+    args: readonly string[],
+    opts: { input?: string; allowFail?: boolean } = {},
+): string {
+    const r = spawnSync(cmd, args, {
+        input: opts.input,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
     if (r.error) {
         throw r.error;
     }
     if (r.status !== 0 && !opts.allowFail) {
-        throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${r.stderr.trim() || r.stdout.trim()}`);
+        throw new Error(
+            `${cmd} ${args.join(" ")} exited ${r.status}: ${r.stderr.trim() || r.stdout.trim()}`,
+        );
     }
     return r.stdout;
 }

@@ -18,7 +18,9 @@ export interface Fixture {
 
 export function fixture(): Fixture {
     const state = readState();
-    const bundles = Object.fromEntries([...new Set(state.nodes.map((n) => n.datacenter))].map((dc) => [dc, bundleFor(state, dc)]));
+    const bundles = Object.fromEntries(
+        [...new Set(state.nodes.map((n) => n.datacenter))].map((dc) => [dc, bundleFor(state, dc)]),
+    );
     const clients: Client[] = [];
     const endpoints = new Map<string, string>();
     for (const b of Object.values(bundles)) {
@@ -47,11 +49,17 @@ export function fixture(): Fixture {
 }
 
 /** Keyspace replicated `rf` per datacenter with NetworkTopologyStrategy. */
-export async function createKeyspace(client: Client, name: string, rf: Readonly<Record<string, number>>): Promise<void> {
+export async function createKeyspace(
+    client: Client,
+    name: string,
+    rf: Readonly<Record<string, number>>,
+): Promise<void> {
     const replication = Object.entries(rf)
         .map(([dc, n]) => `'${dc}': ${n}`)
         .join(", ");
-    await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${name} WITH replication = {'class': 'NetworkTopologyStrategy', ${replication}}`);
+    await client.execute(
+        `CREATE KEYSPACE IF NOT EXISTS ${name} WITH replication = {'class': 'NetworkTopologyStrategy', ${replication}}`,
+    );
     await client.execute(`CREATE TABLE IF NOT EXISTS ${name}.kv (k text PRIMARY KEY, v text)`);
 }
 
@@ -63,13 +71,21 @@ export async function waitUntilHealthy(f: Fixture): Promise<void> {
     for (const dc of Object.keys(f.bundles)) {
         const client = await connectBundle(f.bundles[dc], { ca: f.state.caPem });
         try {
-            await createKeyspace(client, "e2e_health", Object.fromEntries(Object.keys(f.bundles).map((d) => [d, 2])));
+            await createKeyspace(
+                client,
+                "e2e_health",
+                Object.fromEntries(Object.keys(f.bundles).map((d) => [d, 2])),
+            );
             await waitFor(
                 `every node to be up as seen from ${dc}`,
                 async () => {
-                    await client.execute("INSERT INTO e2e_health.kv (k, v) VALUES (?, ?)", [dc, String(Date.now())], {
-                        consistency: types.consistencies.all,
-                    });
+                    await client.execute(
+                        "INSERT INTO e2e_health.kv (k, v) VALUES (?, ?)",
+                        [dc, String(Date.now())],
+                        {
+                            consistency: types.consistencies.all,
+                        },
+                    );
                     return client.hosts.values().every((h) => h.datacenter !== dc || h.isUp());
                 },
                 90_000,

@@ -64,14 +64,27 @@ export function haproxyConfig(spec: RouterSpec): string {
             `    acl routed_sni req.ssl_sni -i ${mine.flatMap((r) => r.sniNames).join(" ")}`,
             "    tcp-request content accept if { req.ssl_hello_type 1 } routed_sni",
             "    tcp-request content reject",
-            ...mine.map((r) => `    use_backend ${backendName(r)} if { req.ssl_sni -i ${r.sniNames.join(" ")} }`),
+            ...mine.map(
+                (r) =>
+                    `    use_backend ${backendName(r)} if { req.ssl_sni -i ${r.sniNames.join(" ")} }`,
+            ),
             "",
         );
         for (const r of mine) {
-            out.push(`frontend port_${fe}_${r.nodePort}`, `    bind ${addr}:${r.nodePort}`, `    default_backend ${backendName(r)}`, "");
+            out.push(
+                `frontend port_${fe}_${r.nodePort}`,
+                `    bind ${addr}:${r.nodePort}`,
+                `    default_backend ${backendName(r)}`,
+                "",
+            );
         }
         if (spec.sharedPort !== undefined) {
-            out.push(`frontend shared_${fe}`, `    bind ${addr}:${spec.sharedPort}`, `    default_backend shared_${fe}`, "");
+            out.push(
+                `frontend shared_${fe}`,
+                `    bind ${addr}:${spec.sharedPort}`,
+                `    default_backend shared_${fe}`,
+                "",
+            );
             out.push(`backend shared_${fe}`, "    balance roundrobin");
             for (const r of mine) {
                 out.push(`    server ${r.podName} ${serviceAddress(spec, r)}:${r.backend.port}`);
@@ -80,7 +93,11 @@ export function haproxyConfig(spec: RouterSpec): string {
         }
     }
     for (const r of spec.routes) {
-        out.push(`backend ${backendName(r)}`, `    server ${r.podName} ${serviceAddress(spec, r)}:${r.backend.port}`, "");
+        out.push(
+            `backend ${backendName(r)}`,
+            `    server ${r.podName} ${serviceAddress(spec, r)}:${r.backend.port}`,
+            "",
+        );
     }
     return out.join("\n");
 }
@@ -88,7 +105,9 @@ export function haproxyConfig(spec: RouterSpec): string {
 function serviceAddress(spec: RouterSpec, r: NodeRoute): string {
     const a = spec.serviceAddresses[r.backend.service];
     if (!a) {
-        throw new Error(`route for ${r.podName} points at service ${r.backend.service}, which selects no pod`);
+        throw new Error(
+            `route for ${r.podName} points at service ${r.backend.service}, which selects no pod`,
+        );
     }
     return a;
 }
@@ -113,10 +132,14 @@ export async function startHaproxy(spec: RouterSpec): Promise<number> {
     writeFileSync(HAPROXY_CFG, haproxyConfig(spec));
     checkConfig();
     const log = openSync(join(HAPROXY_DIR, "haproxy.log"), "a");
-    const child = spawn("ip", ["netns", "exec", NS.router, "haproxy", "-W", "-db", "-f", HAPROXY_CFG], {
-        stdio: ["ignore", log, log],
-        detached: true,
-    });
+    const child = spawn(
+        "ip",
+        ["netns", "exec", NS.router, "haproxy", "-W", "-db", "-f", HAPROXY_CFG],
+        {
+            stdio: ["ignore", log, log],
+            detached: true,
+        },
+    );
     closeSync(log);
     if (child.pid === undefined) {
         throw new Error("could not start haproxy");
@@ -137,7 +160,11 @@ export async function reloadHaproxy(spec: RouterSpec): Promise<void> {
     writeFileSync(HAPROXY_CFG, haproxyConfig(spec));
     checkConfig();
     process.kill(master, "SIGUSR2");
-    await waitFor("the reloaded HAProxy worker", () => showInfo().then((i) => i.Pid !== before), 10_000);
+    await waitFor(
+        "the reloaded HAProxy worker",
+        () => showInfo().then((i) => i.Pid !== before),
+        10_000,
+    );
 }
 
 export async function stopHaproxy(): Promise<void> {
@@ -195,7 +222,10 @@ export async function proxyStats(): Promise<ProxyStats> {
         const [px, sv] = [f[col("pxname")], f[col("svname")]];
         if (sv === "FRONTEND") {
             frontends[px] = Number(f[col("stot")]);
-            denied[px] = Number(f[col("dreq")] || 0) + Number(f[col("dcon")] || 0) + Number(f[col("dses")] || 0);
+            denied[px] =
+                Number(f[col("dreq")] || 0) +
+                Number(f[col("dcon")] || 0) +
+                Number(f[col("dses")] || 0);
         } else if (sv === "BACKEND") {
             backends[px] = Number(f[col("stot")]);
             bytes[px] = Number(f[col("bin")]);

@@ -8,7 +8,10 @@ import { NS } from "./netns";
  * answered. A node that accepts only TLS fails the TLS record check and answers nothing; a node
  * that also accepts plaintext (internode `optional`) parses it and sends its Accept.
  */
-export function plaintextInternodeReply(ip: string, port = 7000): { replyBytes: number; closed: boolean } {
+export function plaintextInternodeReply(
+    ip: string,
+    port = 7000,
+): { replyBytes: number; closed: boolean } {
     const script = `
 const s = require("net").connect({ host: ${JSON.stringify(ip)}, port: ${port} }, () => {
     const v = 12, b = Buffer.alloc(19);

@@ -15,7 +15,9 @@ export function cassandraLib(version: string): string {
     const dir = join(E2E_DIR, "lib", version);
     const marker = join(dir, ".complete");
     if (!existsSync(marker)) {
-        progress(`fetching org.apache.cassandra:cassandra-all:${version} and its dependencies with Maven`);
+        progress(
+            `fetching org.apache.cassandra:cassandra-all:${version} and its dependencies with Maven`,
+        );
         mkdirSync(dir, { recursive: true });
         run("mvn", [
             "-B",
@@ -31,7 +33,9 @@ export function cassandraLib(version: string): string {
     }
     const jar = readdirSync(dir).find((f) => f === `cassandra-all-${version}.jar`);
     if (!jar) {
-        throw new Error(`${dir} has no cassandra-all-${version}.jar; delete the directory to fetch it again`);
+        throw new Error(
+            `${dir} has no cassandra-all-${version}.jar; delete the directory to fetch it again`,
+        );
     }
     return dir;
 }

@@ -76,7 +76,20 @@ export function createNetwork(spec: NetworkSpec): void {
     }
     ip("-n", NS.router, "link", "set", "e2e-r0", "up");
 
-    ip("-n", NS.router, "link", "add", "e2e-r1", "type", "veth", "peer", "name", "e2e-k0", "netns", NS.cluster);
+    ip(
+        "-n",
+        NS.router,
+        "link",
+        "add",
+        "e2e-r1",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "e2e-k0",
+        "netns",
+        NS.cluster,
+    );
     ip("-n", NS.router, "addr", "add", `${NET.routerClusterLeg}/24`, "dev", "e2e-r1");
     ip("-n", NS.router, "link", "set", "e2e-r1", "up");
     ip("-n", NS.cluster, "addr", "add", `${NET.clusterRouterLeg}/24`, "dev", "e2e-k0");
@@ -100,7 +113,10 @@ export function createNetwork(spec: NetworkSpec): void {
     }
 
     mkdirSync(`/etc/netns/${NS.client}`, { recursive: true });
-    const lines = ["127.0.0.1 localhost", ...spec.entryPoints.flatMap((e) => e.names.map((n) => `${e.ip} ${n}`))];
+    const lines = [
+        "127.0.0.1 localhost",
+        ...spec.entryPoints.flatMap((e) => e.names.map((n) => `${e.ip} ${n}`)),
+    ];
     // Same inode as the /etc/hosts bind mount ip-netns-exec gave this process, so it sees the names at once.
     writeFileSync(CLIENT_HOSTS_FILE, `${lines.join("\n")}\n`);
 }

@@ -43,20 +43,31 @@ const EXTENDED_KEY_USAGE: Readonly<Record<string, string>> = {
     client_auth: x509.ExtendedKeyUsage.clientAuth,
 };
 
-function keyAlgorithm(spec: KeySpec): { gen: EcKeyGenParams | RsaHashedKeyGenParams; sign: Algorithm | EcdsaParams } {
+function keyAlgorithm(spec: KeySpec): {
+    gen: EcKeyGenParams | RsaHashedKeyGenParams;
+    sign: Algorithm | EcdsaParams;
+} {
     if (spec.algorithm === "ECDSA") {
         const namedCurve = spec.ecdsaCurve === "P384" ? "P-384" : "P-256";
         const hash = spec.ecdsaCurve === "P384" ? "SHA-384" : "SHA-256";
         return { gen: { name: "ECDSA", namedCurve }, sign: { name: "ECDSA", hash } as EcdsaParams };
     }
     return {
-        gen: { name: "RSASSA-PKCS1-v1_5", modulusLength: spec.rsaBits, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+        gen: {
+            name: "RSASSA-PKCS1-v1_5",
+            modulusLength: spec.rsaBits,
+            publicExponent: new Uint8Array([1, 0, 1]),
+            hash: "SHA-256",
+        },
         sign: { name: "RSASSA-PKCS1-v1_5" },
     };
 }
 
 function generateKeys(spec: KeySpec): Promise<CryptoKeyPair> {
-    return subtle.generateKey(keyAlgorithm(spec).gen, true, ["sign", "verify"]) as Promise<CryptoKeyPair>;
+    return subtle.generateKey(keyAlgorithm(spec).gen, true, [
+        "sign",
+        "verify",
+    ]) as Promise<CryptoKeyPair>;
 }
 
 /** Key usages and extended key usages of a plan's `usages` list; an unknown usage is a plan error. */
@@ -85,7 +96,10 @@ function validity(hours: number): { notBefore: Date; notAfter: Date } {
     return { notBefore: new Date(now - 3600_000), notAfter: new Date(now + hours * 3600_000) };
 }
 
-const serial = () => Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString("hex").replace(/^[89a-f]/, "1");
+const serial = () =>
+    Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+        .toString("hex")
+        .replace(/^[89a-f]/, "1");
 
 async function keyPem(keys: CryptoKeyPair): Promise<string> {
     const der = await subtle.exportKey("pkcs8", keys.privateKey);
@@ -97,15 +111,28 @@ export async function caKeyPem(ca: CertificateAuthority): Promise<string> {
     return keyPem(ca.keys);
 }
 
-export async function loadCa(certPem: string, keyPemText: string, spec: KeySpec): Promise<CertificateAuthority> {
+export async function loadCa(
+    certPem: string,
+    keyPemText: string,
+    spec: KeySpec,
+): Promise<CertificateAuthority> {
     const cert = new x509.X509Certificate(certPem);
     const alg = keyAlgorithm(spec).gen;
-    const privateKey = await subtle.importKey("pkcs8", x509.PemConverter.decodeFirst(keyPemText), alg, true, ["sign"]);
+    const privateKey = await subtle.importKey(
+        "pkcs8",
+        x509.PemConverter.decodeFirst(keyPemText),
+        alg,
+        true,
+        ["sign"],
+    );
     const publicKey = await cert.publicKey.export(alg, ["verify"], webcrypto as unknown as Crypto);
     return { cert, keys: { privateKey, publicKey } as CryptoKeyPair, spec };
 }
 
-export async function createCa(plan: PkiPlan, commonName = plan.ca.commonName): Promise<CertificateAuthority> {
+export async function createCa(
+    plan: PkiPlan,
+    commonName = plan.ca.commonName,
+): Promise<CertificateAuthority> {
     const keys = await generateKeys(plan.key);
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
         serialNumber: serial(),
@@ -137,7 +164,11 @@ export async function issue(
         await x509.AuthorityKeyIdentifierExtension.create(ca.keys.publicKey),
     ];
     if (dnsNames.length > 0) {
-        extensions.push(new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: "dns" as const, value }))));
+        extensions.push(
+            new x509.SubjectAlternativeNameExtension(
+                dnsNames.map((value) => ({ type: "dns" as const, value })),
+            ),
+        );
     }
     const issued = await x509.X509CertificateGenerator.create({
         serialNumber: serial(),
@@ -157,7 +188,10 @@ export async function issue(
     return { id: cert.id, keyPem: await keyPem(keys), certPem };
 }
 
-export async function issuePki(plan: PkiPlan, clientPlans: readonly CertificatePlan[] = plan.clients): Promise<{ ca: CertificateAuthority; pki: IssuedPki }> {
+export async function issuePki(
+    plan: PkiPlan,
+    clientPlans: readonly CertificatePlan[] = plan.clients,
+): Promise<{ ca: CertificateAuthority; pki: IssuedPki }> {
     const ca = await createCa(plan);
     const nodes: Record<string, IssuedCert> = {};
     for (const n of plan.nodes) {

@@ -27,6 +27,8 @@ export function readState(): E2eState {
     try {
         return JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2eState;
     } catch (err) {
-        throw new Error(`no e2e environment (${STATE_FILE}): run the tests through "npm run test:e2e" (${String(err)})`);
+        throw new Error(
+            `no e2e environment (${STATE_FILE}): run the tests through "npm run test:e2e" (${String(err)})`,
+        );
     }
 }

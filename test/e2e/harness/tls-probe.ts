@@ -32,7 +32,8 @@ export function tlsProbe(p: TlsProbe): Promise<TlsProbeResult> {
             cert: p.cert,
             key: p.key,
             rejectUnauthorized: true,
-            checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(verifyName ?? "", cert),
+            checkServerIdentity: (_host: string, cert: PeerCertificate) =>
+                checkServerIdentity(verifyName ?? "", cert),
         });
         const finish = (r: TlsProbeResult) => {
             socket.destroy();
@@ -41,7 +42,9 @@ export function tlsProbe(p: TlsProbe): Promise<TlsProbeResult> {
         socket.setTimeout(8000, () => finish({ error: "TIMEOUT" }));
         socket.on("secureConnect", () => {
             const c = socket.getPeerCertificate();
-            const dnsNames = (c.subjectaltname ?? "").split(", ").map((s) => s.replace(/^DNS:/, ""));
+            const dnsNames = (c.subjectaltname ?? "")
+                .split(", ")
+                .map((s) => s.replace(/^DNS:/, ""));
             finish({ cn: c.subject.CN as string, dnsNames });
         });
         socket.on("error", (e: NodeJS.ErrnoException) => finish({ error: e.code ?? e.message }));

@@ -19,8 +19,16 @@ export const E2E_SETTINGS: SettingsInput = {
         nodeMachineType: "custom-2-4096",
     })),
     existingClusters: {
-        dc1: { podCidr: "198.18.1.0/24", serviceCidr: "198.18.101.0/24", clusterDomain: "dc1.local" },
-        dc2: { podCidr: "198.18.2.0/24", serviceCidr: "198.18.102.0/24", clusterDomain: "dc2.local" },
+        dc1: {
+            podCidr: "198.18.1.0/24",
+            serviceCidr: "198.18.101.0/24",
+            clusterDomain: "dc1.local",
+        },
+        dc2: {
+            podCidr: "198.18.2.0/24",
+            serviceCidr: "198.18.102.0/24",
+            clusterDomain: "dc2.local",
+        },
     },
     ingress: "traefik",
     externalDomain: "cassandra.test",
