@@ -58,9 +58,11 @@ function pythonSnippet(
     dc: string,
 ): string {
     const entry = local[0];
-    return `# Python cassandra-driver: per-node SNI through the shared entry point (the SNI layers), with
-# certificate verification against the entry point's name. SNI names are the nodes' external
-# names; host IDs work too once the routes carry them.
+    return `# Python cassandra-driver: per-node SNI through the shared entry point (the SNI layers). The
+# driver's SniEndPoint sends each node's host ID as SNI and would check the certificate against
+# that ID, so hostname checking is off here and the CA chain is verified; check the entry point's
+# name on the certificate after connecting if you need it. Nodes the driver discovers are
+# addressed by host ID, so the routes must carry host IDs (they do once cass-operator reports them).
 import os
 import ssl
 
@@ -75,7 +77,7 @@ NODES = [${local.map((n) => `"${n.externalName}"`).join(", ")}]
 
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 context.load_verify_locations("ca.pem")
-# Every node certificate carries the entry point's name (${entry.serverName}).
+# Every node certificate carries the entry point's name (${entry.serverName}); see above.
 context.check_hostname = False
 context.verify_mode = ssl.CERT_REQUIRED
 

@@ -51,6 +51,9 @@ export function encryptionOptions(
         server_encryption_options: {
             ...store,
             internode_encryption: "all",
+            // Without it Cassandra infers "optional" from the keystore and reads plaintext internode
+            // framing before refusing it (seen on 5.0.5 in the e2e suite); false refuses at the TLS layer.
+            optional: false,
             legacy_ssl_storage_port_enabled: false,
             require_client_auth: true,
             require_endpoint_verification: false,

@@ -11,7 +11,9 @@ export interface ClientBundle {
     /** The name clients verify node certificates against (every node certificate carries it). */
     readonly serverName: string;
     /**
-     * Node address → `host:port` that reaches it from outside. Drivers learn peers by their
+     * Node address → `host:port` that reaches it from outside. Give drivers `ip:port` (resolve
+     * the entry point first): the Node.js driver keys hosts by address, and a node known under
+     * a name and an IP loses token awareness after a control-connection failover. Drivers learn peers by their
      * broadcast RPC address; an address translator applies this map. Filled for nodes whose
      * address is known (cass-operator's `status.nodeStatuses`).
      */

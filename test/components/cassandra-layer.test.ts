@@ -148,6 +148,7 @@ describe("cass-operator and the CassandraDatacenters", () => {
         });
         expect(yaml.server_encryption_options).toMatchObject({
             internode_encryption: "all",
+            optional: false,
             require_client_auth: true,
         });
         expect(yaml.client_encryption_options.ssl_context_factory).toEqual({
