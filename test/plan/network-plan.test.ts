@@ -2,7 +2,6 @@ import { describe, it, expect } from "vitest";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_ERROR, parseSettings, Settings } from "../../components/config";
-import { Problem } from "../../components/errors";
 import { buildPlan } from "../../components/plan";
 import {
     cidrProblem,
@@ -23,6 +22,7 @@ import {
     podAddressesPerNode,
     SERVICES_PREFIX,
 } from "../../components/plan/network-plan";
+import { ExpectedProblem, expectProblemList } from "../helpers/problems";
 
 const NUM_RUNS = 100;
 const ZONES = ["us-west1-a", "us-west1-b", "us-west1-c"];
@@ -47,29 +47,6 @@ function planOf(s: Settings): NetworkPlan {
     expect(result.problems).toEqual([]);
     expect(result.plan).toBeDefined();
     return result.plan as NetworkPlan;
-}
-
-interface ExpectedProblem {
-    readonly path: string;
-    readonly reason: string;
-}
-
-/** Every expected problem is present (path equal, reason containing the substring), and no others. */
-function expectProblemList(
-    problems: readonly Problem[],
-    expected: readonly ExpectedProblem[],
-): void {
-    expect(problems).toEqual(
-        expect.arrayContaining(
-            expected.map((e) =>
-                expect.objectContaining({
-                    propertyPath: e.path,
-                    reason: expect.stringContaining(e.reason),
-                }),
-            ),
-        ),
-    );
-    expect(problems).toHaveLength(expected.length);
 }
 
 /** planNetwork refuses to plan and returns exactly these problems. */

@@ -1,7 +1,6 @@
 import { describe, it, expect } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_ERROR, parseSettings, Settings } from "../../components/config";
-import { Problem } from "../../components/errors";
 import { buildPlan } from "../../components/plan";
 import { planDns } from "../../components/plan/dns-plan";
 import { overlaps, parseCidr } from "../../components/plan/cidr";
@@ -24,6 +23,7 @@ import {
     serviceSuffix,
     validateTopology,
 } from "../../components/plan/topology";
+import { expectProblemList } from "../helpers/problems";
 
 function gkeDc(name: string, size = 3, extra: Record<string, unknown> = {}) {
     const region = (extra.region as string | undefined) ?? "us-west1";
@@ -68,28 +68,6 @@ const twoExisting = (
         },
         ...extra,
     });
-
-interface ExpectedProblem {
-    readonly path: string;
-    readonly reason: string;
-}
-
-function expectProblemList(
-    problems: readonly Problem[],
-    expected: readonly ExpectedProblem[],
-): void {
-    expect(problems).toEqual(
-        expect.arrayContaining(
-            expected.map((e) =>
-                expect.objectContaining({
-                    propertyPath: e.path,
-                    reason: expect.stringContaining(e.reason),
-                }),
-            ),
-        ),
-    );
-    expect(problems).toHaveLength(expected.length);
-}
 
 const problemsOf = (s: Settings) => validateTopology(s, buildTopology(s));
 
