@@ -26,6 +26,7 @@ import {
     Plan,
     planRoutes,
     secretNames,
+    sourceRanges,
 } from "./plan";
 
 /** CassandraMultiClusterArgs are the stack settings (see the README's config reference) plus the GCP project. */
@@ -117,7 +118,7 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                             : GKE_INTERNAL_LB,
                         allowedSourceRanges: this.plan.network.datacenters
                             .filter((r) => r.datacenter !== dc.name)
-                            .flatMap((r) => [r.pods, ...(r.nodes ? [r.nodes] : [])]),
+                            .flatMap(sourceRanges),
                         forwards: this.plan.dns.forwards[dc.name],
                     })),
                 },

@@ -1,6 +1,6 @@
 import type { Settings } from "../config";
 import { overlaps, parseCidr } from "./cidr";
-import type { DatacenterRanges } from "./network-plan";
+import { DatacenterRanges, sourceRanges } from "./network-plan";
 
 /**
  * Firewall rules for the shared VPC, as plain data. A custom-mode VPC denies ingress by default
@@ -75,10 +75,8 @@ export function planFirewall(s: Settings, ranges: readonly DatacenterRanges[]): 
         }
     }
     for (const r of ranges) {
-        const own = [r.pods, ...(r.nodes ? [r.nodes] : [])].map(parseCidr);
-        const outside = ranges
-            .filter((o) => o !== r)
-            .flatMap((o) => [o.pods, ...(o.nodes ? [o.nodes] : [])]);
+        const own = sourceRanges(r).map(parseCidr);
+        const outside = ranges.filter((o) => o !== r).flatMap(sourceRanges);
         // A client range that covers this cluster's own pods or nodes would deny the operator too.
         const sources = dedupe([...outside, ...s.clientCidrs]).filter(
             (c) => !own.some((o) => overlaps(o, parseCidr(c))),

@@ -260,6 +260,11 @@ function minimumSize(path: string, cidr: string, addresses: number, why: string)
     ];
 }
 
+/** The ranges a cluster's traffic comes from: its pods and, where declared, its nodes. */
+export function sourceRanges(r: DatacenterRanges): string[] {
+    return [r.pods, ...(r.nodes ? [r.nodes] : [])];
+}
+
 /** Every range of the plan with its owner, in a stable order; the policy pack reads the same list. */
 export function ownedRanges(datacenters: readonly DatacenterRanges[]): OwnedRange[] {
     const out: OwnedRange[] = [];
