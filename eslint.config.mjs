@@ -6,6 +6,8 @@ export default tseslint.config(
         ignores: [
             "node_modules/**",
             "bin/**",
+            // The component package's build (its `prepare` script): JavaScript compiled from ours.
+            "component-package/bin/**",
             "out/**",
             ".e2e/**",
             "policies/node_modules/**",

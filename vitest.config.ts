@@ -6,7 +6,7 @@ export default defineConfig({
     resolve: { alias: { "cassandra-multicluster": join(__dirname, "components", "index.ts") } },
     test: {
         include: ["test/**/*.test.ts"],
-        exclude: ["test/e2e/**", "node_modules/**"],
+        exclude: ["test/e2e/**", "test/apiserver/**", "node_modules/**"],
         // Pulumi's mock runtime is process-global state: one file per worker process keeps them apart.
         pool: "forks",
         testTimeout: 60_000,

@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { ClusterChangingLast } from "./test/e2e/sequencer";
 
 /**
  * End-to-end suite: real Cassandra, HAProxy and drivers (see test/e2e). Started by
@@ -13,6 +14,7 @@ export default defineConfig({
         pool: "forks",
         poolOptions: { forks: { singleFork: true } },
         fileParallelism: false,
+        sequence: { sequencer: ClusterChangingLast },
         testTimeout: 180_000,
         hookTimeout: 240_000,
         teardownTimeout: 60_000,

@@ -8,6 +8,9 @@ import { GkeCluster, STORAGE_CLASS } from "./gcp/gke-cluster";
 import { CassOperator } from "./kubernetes/cass-operator";
 import { Datacenter } from "./kubernetes/datacenter";
 import { DnsStubs } from "./kubernetes/dns-stubs";
+import { LifecycleGuard } from "./lifecycle/lifecycle-guard";
+import { ReplicationGuard } from "./lifecycle/replication-guard";
+import { lifecycleState } from "./lifecycle/state";
 import { CertificateAuthority } from "./pki/certificate-authority";
 import { NodeCertificates } from "./pki/node-certificates";
 import {
@@ -18,12 +21,17 @@ import {
 } from "./gcp/external-dns";
 import { createIngress, IngressLayer, LoadBalancers } from "./kubernetes/ingress";
 import {
+    additionalSeeds,
     buildPlan,
+    datacenterNetworkPolicy,
+    DatacenterStatus,
+    hostIdsOf,
     DatacenterRanges,
     ExternalClientBundle,
     externalClientBundle,
     nodeTag,
     Plan,
+    plannedNodeCapacity,
     planRoutes,
     secretNames,
     sourceRanges,
@@ -45,9 +53,12 @@ export interface DatacenterOutput {
     readonly ranges: DatacenterRanges;
     /** Name of the CassandraDatacenter object. */
     readonly cassandraDatacenter: string;
-    /** This datacenter's seed service FQDN, and the other datacenters' seeds it joins through. */
+    /** This datacenter's seed service FQDN. */
     readonly seedService: string;
+    /** The pod IPs of the earlier datacenters' nodes it joined through (empty for the first). */
     readonly additionalSeeds: readonly string[];
+    /** Pod name → Cassandra host ID, as cass-operator reports them. */
+    readonly hostIds: Readonly<Record<string, string>>;
     /** Name of the Secret holding the superuser's name and password (the same in every cluster). */
     readonly superuserSecret: string;
 }
@@ -74,13 +85,29 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
     public readonly externalNameServers: pulumi.Output<string[]>;
     /** What applications outside the clusters need to connect (see `createExternalClient`); undefined without ingress. */
     public readonly clientBundle: pulumi.Output<ExternalClientBundle | undefined>;
+    /**
+     * With mutual TLS, each application's certificate and PKCS#8 key by the name given in
+     * `tls.clientCertificates`. Secret. Empty without mutual TLS.
+     */
+    public readonly clientCertificates: pulumi.Output<Record<string, ClientCertificate>>;
+    /**
+     * The declared ranges of clusters the stack does not create (no kubeconfigs), by datacenter;
+     * empty on GKE. The policy pack's `no-overlapping-ranges` reads them.
+     */
+    public readonly existingClusters: pulumi.Output<Record<string, ExistingClusterRanges>>;
 
     constructor(
         name: string,
         args: CassandraMultiClusterArgs,
         opts?: pulumi.ComponentResourceOptions,
     ) {
-        super("cassandra-multicluster:index:CassandraMultiCluster", name, args, opts);
+        // The engine records a component's args in state: kubeconfigs go there only as secrets.
+        super(
+            "cassandra-multicluster:index:CassandraMultiCluster",
+            name,
+            withSecretKubeconfigs(args),
+            opts,
+        );
         const { gcpProject, ...settingsInput } = args;
         const settings = parseSettings(settingsInput as Record<string, unknown>);
         if (!settings.existingClusters) {
@@ -97,9 +124,15 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             );
         }
         this.plan = buildPlan(settings);
+        // Checked by the engine against the previous deployment; every datacenter's objects wait for it.
+        const guard = new LifecycleGuard(
+            `${name}-lifecycle`,
+            { state: lifecycleState(settings, this.plan.topology) },
+            { parent: this },
+        );
 
         const clusters = settings.existingClusters
-            ? this.existingClusters(name, settings)
+            ? this.connectExistingClusters(name, settings)
             : this.gkeClusters(name, this.plan, gcpProject as string);
         this.providers = Object.fromEntries(
             Object.entries(clusters).map(([dc, c]) => [dc, c.provider]),
@@ -127,18 +160,31 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
         }
 
         const pki = this.plan.pki;
-        const ca = new CertificateAuthority(
-            `${name}-ca`,
-            { key: pki.key, ...pki.ca },
-            { parent: this },
+        // One CA per trusted generation; the first keeps the name it always had, so existing stacks keep their CA.
+        const authorities = new Map(
+            pki.trusted.map((c) => [
+                c.generation,
+                new CertificateAuthority(
+                    c.generation === 1 ? `${name}-ca` : `${name}-ca-g${c.generation}`,
+                    { key: pki.key, ...c },
+                    { parent: this },
+                ),
+            ]),
         );
+        const issuer = authorities.get(pki.ca.generation) as CertificateAuthority;
+        // What nodes and clients trust: every trusted generation's certificate, in one PEM bundle.
+        const ca = {
+            certPem: pulumi
+                .all([...authorities.values()].map((a) => a.certPem))
+                .apply((pems) => pems.map((p) => p.trim()).join("\n") + "\n"),
+        };
         const certs = new NodeCertificates(
             `${name}-certs`,
             {
                 key: pki.key,
                 certificates: [...pki.nodes, ...pki.clients],
-                caCertPem: ca.certPem,
-                caKeyPem: ca.keyPem,
+                caCertPem: issuer.certPem,
+                caKeyPem: issuer.keyPem,
             },
             { parent: this },
         );
@@ -153,11 +199,16 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             password: password.result,
         };
 
-        // Host IDs join the routes on a later `pulumi up` (see the README); names and ports work from the first.
+        // Names and ports are planned now; host IDs join each datacenter's routes once it is ready.
         const routes = planRoutes(settings, this.plan.topology);
         const ingresses: Record<string, IngressLayer> = {};
         const dnsRecords: ExternalDnsRecord[] = [];
-        for (const dc of this.plan.topology.datacenters) {
+        // Datacenters start in order: each joins the ones before it through their nodes' IPs,
+        // read from their status once they are ready (see `additionalSeeds`).
+        const statuses: Record<string, pulumi.Output<DatacenterStatus>> = {};
+        const hostIds: Record<string, pulumi.Output<Record<string, string>>> = {};
+        const started: pulumi.Resource[] = [];
+        for (const [index, dc] of this.plan.topology.datacenters.entries()) {
             const provider = clusters[dc.name].provider;
             const operator = new CassOperator(
                 `${name}-${dc.name}-operator`,
@@ -176,11 +227,23 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                     superuser,
                     caCertPem: ca.certPem,
                     nodeCertificates: certs.issued,
-                    operatorNamespace: operator.namespace,
-                    waitFor: operator.dependencies,
+                    additionalSeeds: pulumi
+                        .all({ ...statuses })
+                        .apply((st) => additionalSeeds(this.plan.topology, index, st)),
+                    networkPolicy: datacenterNetworkPolicy(
+                        settings,
+                        this.plan.network,
+                        dc,
+                        operator.namespace,
+                    ),
+                    waitFor: [...operator.dependencies, ...started],
+                    guardedBy: [guard],
                 },
                 { parent: this },
             );
+            statuses[dc.name] = datacenter.status;
+            hostIds[dc.name] = datacenter.hostIds;
+            started.push(datacenter.cassandraDatacenter);
             const dcRoutes = routes.filter((r) => r.datacenter === dc.name);
             const ingress = createIngress(
                 settings.ingress,
@@ -190,11 +253,13 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                     namespace: dc.namespace,
                     datacenter: dc.name,
                     routes: dcRoutes,
+                    hostIds: datacenter.hostIds,
+                    nodeCapacity: plannedNodeCapacity(settings.datacenters[index]),
                     clientCidrs: settings.clientCidrs,
                     controller: settings.ingressController,
                 },
                 // The Cassandra namespace must exist before the routes and per-node Services in it.
-                { parent: this, dependsOn: [datacenter] },
+                { parent: this, dependsOn: [datacenter.namespaceResource] },
             );
             if (ingress) {
                 ingresses[dc.name] = ingress;
@@ -220,16 +285,21 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             routes.length === 0
                 ? pulumi.output(undefined)
                 : pulumi
-                      .all([ca.certPem, this.ingressAddresses, nodeAddresses])
-                      .apply(([caPem, dcAddresses, perNode]) =>
-                          externalClientBundle(
+                      .all([ca.certPem, this.ingressAddresses, nodeAddresses, pulumi.all(hostIds)])
+                      .apply(([caPem, dcAddresses, perNode, ids]) => {
+                          const byPod: Record<string, string> = Object.assign(
+                              {},
+                              ...Object.values(ids),
+                          );
+                          return externalClientBundle(
                               settings.clusterName,
                               caPem,
-                              routes,
+                              planRoutes(settings, this.plan.topology, byPod),
                               racks,
                               Object.assign({}, dcAddresses, ...perNode),
-                          ),
-                      );
+                              byPod,
+                          );
+                      });
         // Cloud DNS needs a GCP project; with existing clusters only when a zone is named (else the client bundle carries the addresses).
         const manageDns =
             dnsRecords.length > 0 &&
@@ -248,22 +318,60 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
               ).nameServers
             : pulumi.output([]);
         this.caCertPem = ca.certPem;
+        const clientPairs: Record<string, pulumi.Output<ClientCertificate>> = {};
+        for (const c of pki.clients) {
+            const issued = certs.issued[c.id];
+            clientPairs[c.commonName] = pulumi
+                .all([issued.certPem, issued.keyPem])
+                .apply(([certPem, keyPem]) => ({ certPem, keyPem }));
+        }
+        this.clientCertificates = pulumi.secret(pulumi.all(clientPairs));
         this.superuser = pulumi.secret(
             pulumi
                 .all([superuser.username, superuser.password])
                 .apply(([username, pw]) => ({ username, password: pw })),
         );
+        if (routes.length > 0) {
+            // Reads the cluster through the stack's own routes when a datacenter leaves the stack.
+            const client = pki.clients[0] ? certs.issued[pki.clients[0].id] : undefined;
+            new ReplicationGuard(
+                `${name}-replication`,
+                {
+                    datacenters: this.plan.topology.datacenters.map((d) => d.name),
+                    contact: pulumi
+                        .all([
+                            this.clientBundle,
+                            this.superuser,
+                            settings.tls.requireClientAuth && client
+                                ? pulumi.all([client.certPem, client.keyPem])
+                                : undefined,
+                        ])
+                        .apply(([bundle, su, pair]) => ({
+                            bundle: bundle as ExternalClientBundle,
+                            localDataCenter: this.plan.topology.datacenters[0].name,
+                            username: su.username,
+                            password: su.password,
+                            ...(pair ? { clientCertificate: { cert: pair[0], key: pair[1] } } : {}),
+                        })),
+                },
+                { parent: this },
+            );
+        }
 
         const ranges = Object.fromEntries(
             this.plan.network.datacenters.map((r) => [r.datacenter, r]),
         );
         this.datacenters = pulumi.all(
             Object.fromEntries(
-                this.plan.topology.datacenters.map((dc) => [
+                this.plan.topology.datacenters.map((dc, index) => [
                     dc.name,
                     pulumi
-                        .all([clusters[dc.name].clusterName, clusters[dc.name].endpoint])
-                        .apply(([clusterName, endpoint]) => ({
+                        .all([
+                            clusters[dc.name].clusterName,
+                            clusters[dc.name].endpoint,
+                            pulumi.all({ ...statuses }),
+                        ])
+                        .apply(([clusterName, endpoint, st]) => ({
                             clusterName,
                             endpoint,
                             namespace: dc.namespace,
@@ -271,14 +379,28 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                             ranges: ranges[dc.name],
                             cassandraDatacenter: dc.name,
                             seedService: dc.seedFqdn,
-                            additionalSeeds: dc.additionalSeeds,
+                            additionalSeeds: additionalSeeds(this.plan.topology, index, st),
+                            hostIds: hostIdsOf(st[dc.name]),
                             superuserSecret: secretNames(settings.clusterName, dc.name).superuser,
                         })),
                 ]),
             ),
         );
+        this.existingClusters = pulumi.output(
+            Object.fromEntries(
+                Object.entries(settings.existingClusters ?? {}).map(([dc, c]) => [
+                    dc,
+                    {
+                        podCidr: c.podCidr,
+                        serviceCidr: c.serviceCidr,
+                        ...(c.nodeCidr ? { nodeCidr: c.nodeCidr } : {}),
+                    },
+                ]),
+            ),
+        );
+        // `plan` is a plain value for programs in this process; registering it would copy the
+        // whole topology into state on every run.
         this.registerOutputs({
-            plan: this.plan,
             datacenters: this.datacenters,
             providers: this.providers,
             caCertPem: this.caCertPem,
@@ -286,6 +408,8 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             ingressAddresses: this.ingressAddresses,
             externalNameServers: this.externalNameServers,
             clientBundle: this.clientBundle,
+            clientCertificates: this.clientCertificates,
+            existingClusters: this.existingClusters,
         });
     }
 
@@ -342,14 +466,15 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
         return out;
     }
 
-    private existingClusters(name: string, s: Settings): Record<string, ClusterHandle> {
+    private connectExistingClusters(name: string, s: Settings): Record<string, ClusterHandle> {
         const out: Record<string, ClusterHandle> = {};
         for (const [dc, c] of Object.entries(s.existingClusters ?? {})) {
             const provider = new k8s.Provider(
                 `${name}-${dc}-k8s`,
                 // Without a kubeconfig the provider uses $KUBECONFIG or ~/.kube/config, like kubectl.
                 {
-                    ...(c.kubeconfig ? { kubeconfig: c.kubeconfig } : {}),
+                    // A kubeconfig's credentials stay encrypted in the provider's recorded inputs.
+                    ...(c.kubeconfig ? { kubeconfig: pulumi.secret(c.kubeconfig) } : {}),
                     ...(c.context ? { context: c.context } : {}),
                 },
                 { parent: this },
@@ -363,6 +488,40 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
         }
         return out;
     }
+}
+
+/** An application's client certificate for mutual TLS. */
+export interface ClientCertificate {
+    readonly certPem: string;
+    /** PKCS#8 PEM. Secret. */
+    readonly keyPem: string;
+}
+
+/** Ranges of a cluster the stack does not create, as declared in `existingClusters`. */
+export interface ExistingClusterRanges {
+    readonly podCidr: string;
+    readonly serviceCidr: string;
+    readonly nodeCidr?: string;
+}
+
+/** The args with every `existingClusters.<dc>.kubeconfig` wrapped as a Pulumi secret. */
+function withSecretKubeconfigs(args: CassandraMultiClusterArgs): pulumi.Inputs {
+    const clusters = args.existingClusters as
+        Record<string, Record<string, unknown> | undefined> | undefined;
+    if (!clusters) {
+        return args as unknown as pulumi.Inputs;
+    }
+    return {
+        ...args,
+        existingClusters: Object.fromEntries(
+            Object.entries(clusters).map(([dc, c]) => [
+                dc,
+                c?.kubeconfig === undefined
+                    ? c
+                    : { ...c, kubeconfig: pulumi.secret(c.kubeconfig as string) },
+            ]),
+        ),
+    };
 }
 
 const GKE_INTERNAL_LB: Record<string, string> = {

@@ -4,7 +4,12 @@
  * (`index.ts`) does.
  */
 export { CassandraMultiCluster } from "./cassandra-multicluster";
-export type { CassandraMultiClusterArgs, DatacenterOutput } from "./cassandra-multicluster";
+export type {
+    CassandraMultiClusterArgs,
+    ClientCertificate,
+    DatacenterOutput,
+    ExistingClusterRanges,
+} from "./cassandra-multicluster";
 export * from "./config";
 export { Network } from "./gcp/network";
 export type { NetworkArgs, NetworkDatacenter, SubnetRefs } from "./gcp/network";

@@ -3,15 +3,23 @@
  * lists the same values.
  */
 
-/** cass-operator: the Helm chart for its RBAC and Deployment, the operator image, and the CRD we install and validate against. */
+/**
+ * cass-operator as one chart release whose parts agree: the chart's Deployment, RBAC and CRDs
+ * (CassandraDatacenter, CassandraTask, ScheduledTask) are generated from the operator release it
+ * names as appVersion (k8ssandra/k8ssandra `charts/cass-operator/Chart.yaml` 0.64.1: appVersion
+ * 1.30.0, "generated file from cass-operator/scripts/release-helm-chart.sh"), and the image is
+ * that release. 0.64.1 is the newest chart published; no chart ships 1.31 or 1.32, whose
+ * operator needs `events.k8s.io` permissions (v1.32.0 `config/rbac/role.yaml`) and CassandraTask
+ * CRDs this chart does not carry. The offline plan validates CassandraDatacenters against the
+ * vendored v1.32.0 CRD (schemas/crds/SOURCES.md), whose top-level `spec` fields are the 1.30.0
+ * chart CRD's, compared field by field.
+ */
 export const CASS_OPERATOR = {
     repo: "https://helm.k8ssandra.io/stable",
     chart: "cass-operator",
-    /** Newest chart whose source we could verify (k8ssandra/k8ssandra charts/cass-operator, appVersion 1.30.0). */
     chartVersion: "0.64.1",
-    /** Operator image tag; matches the CRD in schemas/crds/as-installed (v1.32.0). */
-    imageTag: "v1.32.0",
-    crdFile: "schemas/crds/as-installed/cassandradatacenters.yaml",
+    /** The chart's appVersion: the operator release its RBAC and CRDs were generated from. */
+    imageTag: "v1.30.0",
 } as const;
 
 /** cert-manager issues the certificate of cass-operator's admission webhook (the chart requires it). */
@@ -60,12 +68,17 @@ export const KONG = {
 } as const;
 
 /**
- * Gateway API CRDs for `ingress: gateway-api` when the implementation does not install them:
- * the experimental channel, which holds TLSRoute (v1 since v1.5) and TCPRoute (v1alpha2). v1.6.1
- * is the release the vendored Gateway and TLSRoute CRDs come from.
+ * Gateway API CRDs for `ingress: gateway-api` when the implementation does not install them: the
+ * standard channel of v1.6.1, which serves TLSRoute and TCPRoute at `v1` (kubernetes-sigs/
+ * gateway-api v1.6.1 `config/crd/standard/gateway.networking.k8s.io_tcproutes.yaml`: `v1`
+ * served and stored, `v1alpha2` not served) and carries the `safe-upgrades` admission policy
+ * that refuses the experimental channel over it. The vendored Gateway and TLSRoute schemas
+ * (schemas/crds/) are the experimental files of the same release, a superset.
  */
 export const GATEWAY_API = {
     version: "v1.6.1",
-    experimentalInstall:
-        "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/experimental-install.yaml",
+    standardInstall:
+        "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml",
+    /** `spec.listeners` of a Gateway holds at most this many (`gateway.networking.k8s.io_gateways.yaml`, `maxItems`). */
+    maxListeners: 64,
 } as const;

@@ -9,15 +9,17 @@ export interface Verdict {
 }
 
 /**
- * Resources recorded under the mock runtime, shaped like the CLI's PolicyResource. The mocks do
- * not report which resource an input came from, so property dependencies are derived from
- * values: an input holding exactly a string another resource computed (a PEM, a password)
- * depends on that resource.
+ * Resources recorded under the mock runtime, shaped like the CLI's PolicyResource: with their
+ * inputs (what the engine's `Analyze` shows resource policies) or their state (what
+ * `AnalyzeStack` shows stack policies; see `RuleScope`). The mocks do not report which resource
+ * an input came from, so property dependencies are derived from values: an input holding
+ * exactly a string another resource computed (a PEM, a password) depends on that resource.
  */
 export function asPolicyResources(
     recorded: readonly RecordedResource[],
     stack: string,
     project: string,
+    view: "inputs" | "outputs" = "inputs",
 ): PolicyResourceLike[] {
     const urn = (r: RecordedResource) => `urn:pulumi:${stack}::${project}::${r.type}::${r.name}`;
     const producers = new Map<string, RecordedResource>();
@@ -32,7 +34,12 @@ export function asPolicyResources(
     const base = new Map(
         recorded.map((r) => [
             r,
-            { type: r.type, name: r.name, urn: urn(r), props: r.inputs } as PolicyResourceLike,
+            {
+                type: r.type,
+                name: r.name,
+                urn: urn(r),
+                props: view === "inputs" ? r.inputs : r.outputs,
+            } as PolicyResourceLike,
         ]),
     );
     return recorded.map((r) => {
@@ -51,17 +58,42 @@ export function asPolicyResources(
     });
 }
 
-/** Runs every rule; `config` holds per-rule settings as in a policy config file. */
+/** A stack's resources seen both ways the engine shows them to policies. */
+export interface PolicyViews {
+    readonly inputs: readonly PolicyResourceLike[];
+    readonly outputs: readonly PolicyResourceLike[];
+}
+
+export function policyViews(
+    recorded: readonly RecordedResource[],
+    stack: string,
+    project: string,
+): PolicyViews {
+    return {
+        inputs: asPolicyResources(recorded, stack, project, "inputs"),
+        outputs: asPolicyResources(recorded, stack, project, "outputs"),
+    };
+}
+
+/**
+ * Runs every rule as the engine would: resource rules once per resource they apply to, stack
+ * rules once over the whole stack. `config` holds per-rule settings as in a policy config file.
+ */
 export function runRules(
     rules: readonly Rule[],
-    resources: readonly PolicyResourceLike[],
+    views: PolicyViews,
     config: Readonly<Record<string, Record<string, unknown>>> = {},
 ): Verdict[] {
-    return rules.map((rule) => ({
-        rule: rule.name,
-        enforcementLevel: rule.enforcementLevel,
-        violations: rule.check(resources, config[rule.name] ?? {}),
-    }));
+    return rules.map((rule) => {
+        const settings = config[rule.name] ?? {};
+        const violations =
+            rule.scope === "stack"
+                ? rule.check(views.outputs, settings)
+                : views.inputs
+                      .filter((r) => rule.appliesTo(r.type))
+                      .flatMap((r) => rule.check([r], settings));
+        return { rule: rule.name, enforcementLevel: rule.enforcementLevel, violations };
+    });
 }
 
 function stringLeaves(value: unknown): string[] {

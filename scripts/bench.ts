@@ -1,35 +1,130 @@
 /**
- * `npm run bench`: measured figures, never asserted. First the program's evaluation time under
- * mocks for 3, 30 and 300 nodes; then, where this machine can run it (root, HAProxy, Java), the
- * data-plane comparison through the SNI router against direct connections.
+ * `npm run bench`: measured figures, never asserted. First the program's evaluation under mocks
+ * for 3, 30, 300 and 600 nodes (resources, resources per node, time, peak memory, growth); then,
+ * where this machine can run it (root, HAProxy, Java), the data-plane comparison through the SNI
+ * router against direct connections. `npm run bench -- --readme` also writes README.md's
+ * performance table from this run's output.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { benchProgram } from "./bench-program";
+import { benchProgram, ProgramFigures } from "./bench-program";
+import { DataPlaneFigures, DATAPLANE_PREFIX, formatSpread } from "./bench-dataplane-figures";
+
+const ROOT = join(__dirname, "..");
+const TARGET_MS = 10_000;
+const TARGET_PER_NODE = 4;
+
+const short = (type: string) => type.replace(/^.*:/, "");
+
+/** What each added node registers: the per-type difference between the two largest shapes. */
+function perNode(a: ProgramFigures, b: ProgramFigures): string {
+    const types = new Set([...Object.keys(a.byType), ...Object.keys(b.byType)]);
+    const rows: string[] = [];
+    for (const t of types) {
+        const slope = ((b.byType[t] ?? 0) - (a.byType[t] ?? 0)) / (b.nodes - a.nodes);
+        if (slope > 0) {
+            rows.push(`${Number(slope.toFixed(2))} ${short(t)}`);
+        }
+    }
+    return rows.join(", ");
+}
+
+function programReport(figures: readonly ProgramFigures[]): string[] {
+    const lines = [
+        "nodes  dcs  resources  per node  evaluation  peak memory",
+        ...figures.map(
+            (f) =>
+                `${String(f.nodes).padStart(5)}  ${String(f.datacenters).padStart(3)}  ${String(f.resources).padStart(9)}  ${(f.resources / f.nodes).toFixed(2).padStart(8)}  ${(f.ms / 1000).toFixed(2).padStart(8)} s  ${f.peakMiB.toFixed(0).padStart(7)} MiB`,
+        ),
+    ];
+    const at = (n: number) => figures.find((f) => f.nodes === n) as ProgramFigures;
+    const [f30, f300, f600] = [at(30), at(300), at(600)];
+    const growth = f600.ms / f600.nodes / (f30.ms / f30.nodes);
+    const marginal = (f600.resources - f300.resources) / (f600.nodes - f300.nodes);
+    const doubling = f600.ms / f300.ms;
+    lines.push(
+        `growth 30 → 600 nodes: ${(f600.ms / f30.ms).toFixed(1)}× time for 20× nodes (time per node ×${growth.toFixed(2)}: ${growth <= 1.05 ? "linear or better" : "worse than linear"}); 300 → 600: ${doubling.toFixed(2)}× time for 2× nodes (${doubling <= 2.1 ? "linear" : "worse than linear"})`,
+        `300 nodes in ${(f300.ms / 1000).toFixed(2)} s: ${f300.ms <= TARGET_MS ? "within" : "OVER"} the ${TARGET_MS / 1000} s target`,
+        `each added node registers ${marginal.toFixed(2)} resources (target ≤ ${TARGET_PER_NODE}: ${marginal <= TARGET_PER_NODE ? "met" : "NOT met"}): ${perNode(f300, f600)}`,
+    );
+    return lines;
+}
+
+/** README.md's performance table, between its markers, from this run. */
+function readmeTable(figures: readonly ProgramFigures[], dp: DataPlaneFigures | undefined): string {
+    const rows = figures.map(
+        (f) =>
+            `| ${f.nodes} nodes, ${f.datacenters} datacenter${f.datacenters > 1 ? "s" : ""} | ${f.resources} | ${(f.resources / f.nodes).toFixed(2)} | ${(f.ms / 1000).toFixed(2)} s | ${f.peakMiB.toFixed(0)} MiB |`,
+    );
+    const out = [
+        "| program under mocks (Traefik, GKE) | resources | per node | evaluation | peak memory |",
+        "|---|---|---|---|---|",
+        ...rows,
+    ];
+    if (dp) {
+        out.push(
+            "",
+            `| data plane, median of ${dp.rounds} rounds (min–max) | result |`,
+            "|---|---|",
+            `| router/direct p50 | ${formatSpread(dp.p50Ratio)} |`,
+            `| router/direct p99 | ${formatSpread(dp.p99Ratio)} |`,
+            `| p50 router / direct | ${formatSpread(dp.routerP50, 2)} ms / ${formatSpread(dp.directP50, 2)} ms |`,
+            `| token-aware hit rate, per-node routes | ${formatSpread(dp.perNodeHitRate, 1)}% |`,
+            `| hit rate through one shared endpoint | ${formatSpread(dp.sharedHitRate, 1)}% (RF/N = ${dp.expectedSharedRate.toFixed(0)}%) |`,
+        );
+    }
+    return out.join("\n");
+}
+
+function writeReadme(table: string, machine: string): void {
+    const file = join(ROOT, "README.md");
+    const text = readFileSync(file, "utf8");
+    const start = "<!-- bench:start -->";
+    const end = "<!-- bench:end -->";
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i < 0 || j < i) {
+        throw new Error(`README.md has no ${start} … ${end} section`);
+    }
+    writeFileSync(
+        file,
+        `${text.slice(0, i + start.length)}\n${machine}\n\n${table}\n${text.slice(j)}`,
+    );
+}
 
 async function main(): Promise<void> {
+    const machine = `Measured by \`npm run bench\` on ${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`;
+    console.log(machine);
     console.log(
-        `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+        "\n[1/2] program evaluation under the mock runtime (each shape in its own process)",
     );
-    console.log("\n[1/2] program evaluation under the mock runtime");
-    const program = await benchProgram();
-    const [small, , large] = program;
-    const perNodeSmall = small.ms / small.nodes;
-    const perNodeLarge = large.ms / large.nodes;
-    console.log(
-        `  growth 3 → 300 nodes: ${(large.ms / small.ms).toFixed(1)}× time for 100× nodes (per node: ${perNodeSmall.toFixed(0)} ms → ${perNodeLarge.toFixed(0)} ms); 300 nodes ${large.ms < 10_000 ? "within" : "OVER"} the 10 s target`,
-    );
+    const figures = benchProgram();
+    for (const line of programReport(figures)) {
+        console.log(`  ${line}`);
+    }
 
     console.log("\n[2/2] data plane: router vs direct, token-aware hit rate");
     const dataplane = spawnSync("npm", ["run", "--silent", "bench:dataplane"], {
-        cwd: join(__dirname, ".."),
-        stdio: "inherit",
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        maxBuffer: 64 * 2 ** 20,
     });
-    if (dataplane.status !== 0) {
+    process.stdout.write(dataplane.stdout ?? "");
+    const line = (dataplane.stdout ?? "").split("\n").find((l) => l.startsWith(DATAPLANE_PREFIX));
+    const dp = line
+        ? (JSON.parse(line.slice(DATAPLANE_PREFIX.length)) as DataPlaneFigures)
+        : undefined;
+    if (dataplane.status !== 0 || !dp) {
         console.log(
             `  data-plane benchmark did not complete (exit ${dataplane.status}); run scripts/e2e/setup.sh first (root, HAProxy, Java, Maven)`,
         );
+    }
+    if (process.argv.includes("--readme")) {
+        writeReadme(readmeTable(figures, dp), machine);
+        console.log("\nREADME.md performance table written from this run");
     }
 }
 

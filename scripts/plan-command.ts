@@ -2,7 +2,8 @@
  * The offline plan command: evaluates the real program under Pulumi's mock runtime, writes
  * every Kubernetes object per datacenter and a plan.md, validates the objects against the
  * upstream schemas, runs the policy pack, and returns non-zero on a config error, a schema
- * error or a mandatory policy violation.
+ * error or a mandatory policy violation. Output of an earlier run is removed first; a run that
+ * fails before writing leaves a plan.md that says it failed and why, never a stale plan.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,7 +14,7 @@ import { planReport } from "../components/render/plan-report";
 import { renderStack, RenderedStack } from "../components/render/render-stack";
 import { createValidator, SchemaError } from "../components/render/schema-validator";
 import { isUnvalidatedKind, UNVALIDATED_KINDS } from "../components/render/unvalidated-kinds";
-import { asPolicyResources, runRules, Verdict } from "../policies/offline";
+import { policyViews, runRules, Verdict } from "../policies/offline";
 import { rules } from "../policies/rules";
 
 /** Where the command writes; tests capture it. */
@@ -50,6 +51,8 @@ export async function planCommand(
     }
     const stack = values.stack;
     const outDir = resolve(projectDir, values.out ?? join("out", stack));
+    // What an earlier run wrote must never pass for this run's result, whatever happens next.
+    clearOutput(outDir);
 
     io.log(`[1/4] evaluating the program for stack "${stack}" under the mock runtime`);
     let rendered: RenderedStack;
@@ -57,7 +60,11 @@ export async function planCommand(
         const stackFile = values["stack-file"] ? resolve(values["stack-file"]) : undefined;
         rendered = await renderStack({ projectDir, stack, stackFile, load });
     } catch (err) {
-        io.error(`\nstack "${stack}" has errors; nothing was rendered.\n${formatProblems(err)}`);
+        const problems = formatProblems(err);
+        writeFailure(outDir, stack, "Nothing was rendered: the stack has errors.", problems);
+        io.error(
+            `\nstack "${stack}" has errors; nothing was rendered (${join(outDir, PLAN_FILE)} records the failure; earlier output there was removed).\n${problems}`,
+        );
         return 1;
     }
     io.log(
@@ -80,13 +87,16 @@ export async function planCommand(
     });
 
     io.log(`[3/4] running ${rules.length} policy rules`);
-    const verdicts = runRules(
-        rules,
-        asPolicyResources(rendered.resources, stack, rendered.plan.settings.clusterName),
-    );
+    const verdicts = runRules(rules, policyViews(rendered.resources, stack, rendered.project));
 
     io.log(`[4/4] writing ${outDir}`);
-    writeOutput(outDir, rendered, schemaErrors, verdicts);
+    try {
+        writeOutput(outDir, rendered, schemaErrors, verdicts);
+    } catch (err) {
+        clearOutput(outDir);
+        writeFailure(outDir, stack, "Writing the plan failed.", formatProblems(err));
+        throw err;
+    }
 
     for (const e of schemaErrors) {
         io.error(`  schema error: ${e.object}: ${e.path}: ${e.reason}`);
@@ -116,13 +126,39 @@ export async function planCommand(
     return schemaErrors.length > 0 || blocking.length > 0 ? 1 : 0;
 }
 
+/** The report; with `manifests/` the only things the command writes into `--out`. */
+const PLAN_FILE = "plan.md";
+
+/** Removes what an earlier run wrote (only that: `--out` may hold other files). */
+function clearOutput(outDir: string): void {
+    rmSync(join(outDir, "manifests"), { recursive: true, force: true });
+    rmSync(join(outDir, PLAN_FILE), { force: true });
+}
+
+/** A plan.md that says the run failed and why, so no reader (or CI summary) takes it for a plan. */
+function writeFailure(outDir: string, stack: string, what: string, problems: string): void {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(
+        join(outDir, PLAN_FILE),
+        [
+            `# Plan for stack \`${stack}\`: FAILED`,
+            "",
+            `${what} No manifests are kept, and the output of any earlier run was removed.`,
+            "",
+            "```",
+            problems,
+            "```",
+            "",
+        ].join("\n"),
+    );
+}
+
 function writeOutput(
     outDir: string,
     r: RenderedStack,
     schemaErrors: readonly SchemaError[],
     verdicts: readonly Verdict[],
 ): void {
-    rmSync(join(outDir, "manifests"), { recursive: true, force: true });
     for (const dc of r.plan.topology.datacenters) {
         const dir = join(outDir, "manifests", dc.name);
         mkdirSync(dir, { recursive: true });
@@ -151,7 +187,7 @@ function writeOutput(
         "",
     ];
     writeFileSync(
-        join(outDir, "plan.md"),
+        join(outDir, PLAN_FILE),
         `${planReport(r.stack, r.plan, r.objects, r.expansions)}\n${summary.join("\n")}`,
     );
 }

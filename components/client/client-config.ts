@@ -1,114 +1,189 @@
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { ExternalClientBundle, ExternalNode } from "../plan/client-bundle";
+import { javaConf } from "./java-config";
 
 /**
- * Ready-to-use settings for clients other than Node.js, from the stack's `clientBundle`. Every
- * file connects through the nodes' external addresses with certificate verification on.
+ * The files `npm run client-config` writes for applications outside the clusters: per driver,
+ * a configuration read from the stack's `clientBundle`, and for Java and Python a small source
+ * file used unchanged (components/client/java, components/client/python).
  */
+
+/** The application certificate to present when the cluster requires client certificates. */
+export interface ClientCertificateFiles {
+    readonly certPem: string;
+    /** PKCS#8 PEM (the stack's `clientCertificates` output). Secret. */
+    readonly keyPem: string;
+}
+
+export interface ClientConfigOptions {
+    readonly localDataCenter: string;
+    readonly clientCertificate?: ClientCertificateFiles;
+}
+
+/** Names of the PEM files the configurations point at, relative to the output directory. */
+export interface ClientFileNames {
+    readonly ca: string;
+    readonly clientCertificate?: string;
+    readonly clientKey?: string;
+}
+
+/** "node": each node through its own address; "sni": each node by name on the shared entry point. */
+export type JavaRoute = "node" | "sni";
+
+/** Output file name → content. `SECRET_FILES` lists the ones to write readable by the owner only. */
+export type ClientFiles = Record<string, string>;
+
+export const SECRET_FILES = ["client-key.pem"];
+
+/** Every problem with the bundle or options, in one report, before any file is written. */
+export class ClientConfigError extends Error {
+    constructor(readonly problems: readonly string[]) {
+        super(`cannot write client configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ClientConfigError";
+    }
+}
+
 export function clientConfigFiles(
     bundle: ExternalClientBundle,
-    localDataCenter: string,
-): Record<string, string> {
-    const local = bundle.nodes.filter((n) => n.datacenter === localDataCenter);
-    if (local.length === 0) {
-        throw new Error(
-            `datacenter "${localDataCenter}" is not in the bundle; it has ${bundle.datacenters.join(", ")}`,
-        );
+    options: ClientConfigOptions,
+): ClientFiles {
+    const problems = checkBundle(bundle, options);
+    if (problems.length > 0) {
+        throw new ClientConfigError(problems);
     }
+    const dc = options.localDataCenter;
+    const files: ClientFileNames = options.clientCertificate
+        ? { ca: "ca.pem", clientCertificate: "client.pem", clientKey: "client-key.pem" }
+        : { ca: "ca.pem" };
+    const local = bundle.nodes.filter((n) => n.datacenter === dc);
+    const sni = bundle.nodes.every((n) => n.sniPort !== undefined);
     return {
         "ca.pem": bundle.caCertificate,
-        "application.conf": javaConf(local, localDataCenter),
-        "python_client.py": pythonSnippet(bundle, local, localDataCenter),
-        cqlshrc: cqlshrc(local[0]),
-        "node_client.ts": nodeSnippet(localDataCenter),
+        ...(options.clientCertificate
+            ? {
+                  "client.pem": options.clientCertificate.certPem,
+                  "client-key.pem": options.clientCertificate.keyPem,
+              }
+            : {}),
+        "application.conf": javaConf(bundle.nodes, dc, "node", files),
+        ...(sni ? { "application-sni.conf": javaConf(bundle.nodes, dc, "sni", files) } : {}),
+        "java/cassandramulticluster/ExternalAccess.java": source(
+            "java/cassandramulticluster/ExternalAccess.java",
+        ),
+        "client.json": `${JSON.stringify(pythonConfig(bundle, dc, files), null, 2)}\n`,
+        "cassandra_multicluster.py": source("python/cassandra_multicluster.py"),
+        cqlshrc: cqlshrc(local, files),
+        "node_client.ts": nodeSnippet(dc, files),
     };
 }
 
-const endpoint = (n: ExternalNode) => `${n.externalAddress}:${n.port}`;
-
-function javaConf(local: readonly ExternalNode[], dc: string): string {
-    return `# DataStax Java driver 4.x. The driver reads PKCS12 trust stores, not PEM:
-#   keytool -importcert -noprompt -alias cassandra-ca -file ca.pem -keystore truststore.p12 -storetype PKCS12 -storepass changeit
-# Each contact point reaches one node through its own external address, so hostname
-# validation checks that node's certificate against the name it is reached by.
-# The driver learns the other nodes by their pod addresses, which are not reachable from
-# outside: set advanced.address-translator.class to a translator that maps each node's
-# rpc_address (SELECT rpc_address FROM system.local through each contact point) to its
-# contact point, as the Node.js createExternalClient does, or use the Python SNI mode.
-datastax-java-driver {
-  basic.contact-points = [${local.map((n) => `"${endpoint(n)}"`).join(", ")}]
-  basic.load-balancing-policy.local-datacenter = "${dc}"
-  advanced.ssl-engine-factory {
-    class = DefaultSslEngineFactory
-    hostname-validation = true
-    truststore-path = "truststore.p12"
-    truststore-password = "changeit"
-  }
-  advanced.auth-provider {
-    class = PlainTextAuthProvider
-    username = \${?CASSANDRA_USERNAME}
-    password = \${?CASSANDRA_PASSWORD}
-  }
-}
-`;
-}
-
-function pythonSnippet(
-    bundle: ExternalClientBundle,
-    local: readonly ExternalNode[],
-    dc: string,
-): string {
-    const entry = local[0];
-    return `# Python cassandra-driver: per-node SNI through the shared entry point (the SNI layers). The
-# driver's SniEndPoint sends each node's host ID as SNI and would check the certificate against
-# that ID, so hostname checking is off here and the CA chain is verified; check the entry point's
-# name on the certificate after connecting if you need it. Nodes the driver discovers are
-# addressed by host ID, so the routes must carry host IDs (they do once cass-operator reports them).
-import os
-import ssl
-
-from cassandra.auth import PlainTextAuthProvider
-from cassandra.cluster import Cluster
-from cassandra.connection import SniEndPoint, SniEndPointFactory
-from cassandra.policies import DCAwareRoundRobinPolicy, TokenAwarePolicy
-
-PROXY = "${entry.externalAddress}"
-PORT = 9042
-NODES = [${local.map((n) => `"${n.externalName}"`).join(", ")}]
-
-context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-context.load_verify_locations("ca.pem")
-# Every node certificate carries the entry point's name (${entry.serverName}); see above.
-context.check_hostname = False
-context.verify_mode = ssl.CERT_REQUIRED
-
-cluster = Cluster(
-    contact_points=[SniEndPoint(PROXY, name, PORT) for name in NODES],
-    endpoint_factory=SniEndPointFactory(PROXY, PORT),
-    ssl_context=context,
-    auth_provider=PlainTextAuthProvider(os.environ["CASSANDRA_USERNAME"], os.environ["CASSANDRA_PASSWORD"]),
-    load_balancing_policy=TokenAwarePolicy(DCAwareRoundRobinPolicy(local_dc="${dc}")),
-)
-session = cluster.connect()
-print(session.execute("SELECT cluster_name FROM system.local").one())  # ${bundle.clusterName}
-`;
+function checkBundle(bundle: ExternalClientBundle, o: ClientConfigOptions): string[] {
+    const problems: string[] = [];
+    if (!bundle || !Array.isArray(bundle.nodes) || !Array.isArray(bundle.datacenters)) {
+        return [
+            "the bundle is not a clientBundle (pulumi stack output clientBundle --json); it has no nodes",
+        ];
+    }
+    if (!/-----BEGIN CERTIFICATE-----/.test(bundle.caCertificate ?? "")) {
+        problems.push("the bundle has no CA certificate (caCertificate)");
+    }
+    if (bundle.nodes.length === 0) {
+        problems.push(
+            "the bundle lists no node: the stack has no routes (ingress: none, or no externalDomain)",
+        );
+    } else if (!bundle.nodes.some((n) => n.datacenter === o.localDataCenter)) {
+        problems.push(
+            `datacenter "${o.localDataCenter}" has no node in the bundle; it has ${bundle.datacenters.join(", ")}`,
+        );
+    }
+    const without = (what: string, missing: (n: ExternalNode) => boolean) => {
+        const pods = bundle.nodes.filter(missing).map((n) => n.pod);
+        if (pods.length > 0) {
+            problems.push(`${what}: ${pods.join(", ")}`);
+        }
+    };
+    without(
+        "no external address (the ingress had none when the stack was last updated; run `pulumi up --refresh` once it has one)",
+        (n) => !n.externalAddress,
+    );
+    without("no valid port", (n) => !Number.isInteger(n.port) || n.port < 1 || n.port > 65535);
+    without("no name to verify the certificate against (serverName)", (n) => !n.serverName);
+    without(
+        "no host ID (cass-operator had not reported it when the stack was last updated; run `pulumi up --refresh` once the datacenters are ready)",
+        (n) => !n.hostId,
+    );
+    const cert = o.clientCertificate;
+    if (cert) {
+        if (!/-----BEGIN CERTIFICATE-----/.test(cert.certPem ?? "")) {
+            problems.push("the client certificate is not a PEM certificate");
+        }
+        if (!/-----BEGIN PRIVATE KEY-----/.test(cert.keyPem ?? "")) {
+            problems.push("the client key is not a PKCS#8 PEM key (BEGIN PRIVATE KEY)");
+        }
+    }
+    return problems;
 }
 
-function cqlshrc(n: ExternalNode): string {
-    return `; cqlsh sends no SNI: it talks to one node through that node's own address and port.
-[connection]
-hostname = ${n.externalAddress}
-port = ${n.port}
-ssl = true
-
-[ssl]
-certfile = ca.pem
-validate = true
-`;
+/** What `cassandra_multicluster.py` reads: the nodes, and file names relative to client.json. */
+function pythonConfig(bundle: ExternalClientBundle, dc: string, files: ClientFileNames) {
+    return {
+        clusterName: bundle.clusterName,
+        localDataCenter: dc,
+        caCertificate: files.ca,
+        ...(files.clientCertificate
+            ? { clientCertificate: files.clientCertificate, clientKey: files.clientKey }
+            : {}),
+        nodes: bundle.nodes.map((n) => ({
+            pod: n.pod,
+            datacenter: n.datacenter,
+            hostId: n.hostId,
+            externalAddress: n.externalAddress,
+            port: n.port,
+            serverName: n.serverName,
+            externalName: n.externalName,
+            ...(n.sniPort !== undefined ? { sniPort: n.sniPort } : {}),
+        })),
+    };
 }
 
-function nodeSnippet(dc: string): string {
-    return `// Node.js: the package's createExternalClient reaches every node through the ingress and
-// keeps working when pods move (see the README, "Connecting from outside").
+/**
+ * cqlsh (PyPI cqlsh 6.2.2) talks to the one host it is given (cqlshmain.py: a
+ * WhiteListRoundRobinPolicy of that host) and sends no SNI, so it goes through one node's own
+ * address. It checks the CA but not the host name: cqlshlib/sslhandling.py `ssl_settings`
+ * passes no `check_hostname`, which cassandra-driver 3.30.1 then leaves off
+ * (`Connection._build_ssl_context_from_options`).
+ */
+function cqlshrc(local: readonly ExternalNode[], files: ClientFileNames): string {
+    const [first, ...others] = local;
+    return [
+        "; cqlsh for datacenter " +
+            first.datacenter +
+            ", through one node's own address. cqlsh sends",
+        "; no SNI and checks the CA, not the host name. Another node: cqlsh --cqlshrc cqlshrc <host> <port>",
+        ...others.map((n) => `;   ${n.pod}: ${n.externalAddress} ${n.port}`),
+        "; File paths are relative to the working directory.",
+        "[connection]",
+        `hostname = ${first.externalAddress}`,
+        `port = ${first.port}`,
+        "ssl = true",
+        "",
+        "[ssl]",
+        `certfile = ${files.ca}`,
+        "validate = true",
+        ...(files.clientCertificate
+            ? [`usercert = ${files.clientCertificate}`, `userkey = ${files.clientKey}`]
+            : []),
+        "",
+    ].join("\n");
+}
+
+function nodeSnippet(dc: string, files: ClientFileNames): string {
+    const cert = files.clientCertificate
+        ? `\n    clientCertificate: {\n        cert: readFileSync("${files.clientCertificate}", "utf8"),\n        key: readFileSync("${files.clientKey}", "utf8"),\n    },`
+        : "";
+    return `// Node.js: createExternalClient reaches every node through its own address and keeps working
+// when pods move (README, "Connecting from outside").
 import { readFileSync } from "node:fs";
 import { createExternalClient } from "cassandra-multicluster/client";
 
@@ -116,8 +191,23 @@ const bundle = JSON.parse(readFileSync("bundle.json", "utf8")); // pulumi stack 
 const client = await createExternalClient(bundle, {
     localDataCenter: "${dc}",
     username: process.env.CASSANDRA_USERNAME,
-    password: process.env.CASSANDRA_PASSWORD,
+    password: process.env.CASSANDRA_PASSWORD,${cert}
 });
 console.log((await client.execute("SELECT release_version FROM system.local")).first());
 `;
+}
+
+/** A source file shipped with the package (components/client/<path>), from the TypeScript tree or the built one. */
+function source(path: string): string {
+    let dir = __dirname;
+    for (;;) {
+        try {
+            return readFileSync(join(dir, "components", "client", path), "utf8");
+        } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== "ENOENT" || dirname(dir) === dir) {
+                throw err;
+            }
+            dir = dirname(dir);
+        }
+    }
 }

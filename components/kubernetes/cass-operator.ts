@@ -1,7 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { join, relative } from "node:path";
-import { packageRoot } from "../paths";
 import { CASS_OPERATOR, CERT_MANAGER } from "../versions";
 
 /** CassOperatorArgs describe where and which cass-operator to install in one cluster. */
@@ -16,8 +14,8 @@ export interface CassOperatorArgs {
 
 /**
  * cass-operator, cluster-scoped (it watches the Cassandra namespace from its own), with its
- * admission webhook served through cert-manager. The CassandraDatacenter CRD is installed from
- * the vendored upstream file, the same one the offline plan validates against.
+ * admission webhook served through cert-manager, from one chart release: Deployment, RBAC and
+ * CRDs of the same operator version (see `CASS_OPERATOR`).
  */
 export class CassOperator extends pulumi.ComponentResource {
     public readonly namespace: string;
@@ -34,11 +32,7 @@ export class CassOperator extends pulumi.ComponentResource {
             child,
         );
 
-        // The provider reads the vendored file at deploy time; keeping its 875 KB out of the
-        // program's inputs keeps previews and the offline plan fast.
-        const crd = new k8s.yaml.v2.ConfigFile(`${name}-crd`, { file: CRD_PATH }, child);
-
-        const dependsOn: pulumi.Resource[] = [ns, crd];
+        const dependsOn: pulumi.Resource[] = [ns];
         if (args.installCertManager ?? true) {
             const cmNs = new k8s.core.v1.Namespace(
                 `${name}-cert-manager-ns`,
@@ -67,23 +61,20 @@ export class CassOperator extends pulumi.ComponentResource {
                 version: CASS_OPERATOR.chartVersion,
                 repositoryOpts: { repo: CASS_OPERATOR.repo },
                 namespace: this.namespace,
-                // The CRD comes from the vendored file above, not from the chart.
-                skipCrds: true,
                 values: {
                     global: { clusterScoped: true },
                     image: { tag: CASS_OPERATOR.imageTag },
                     admissionWebhooks: { enabled: true },
+                    // The chart refuses to render unless the cluster already serves
+                    // cert-manager.io/v1 (templates/deployment.yaml: `.Capabilities.APIVersions.Has`),
+                    // which a first preview or a fresh cluster cannot: cert-manager is installed
+                    // above and this chart applies after it (`dependsOn`).
+                    disableCertManagerCheck: true,
                 },
             },
             { ...child, dependsOn },
         );
-        this.dependencies = [crd, operator];
+        this.dependencies = [operator];
         this.registerOutputs({ namespace: this.namespace, dependencies: this.dependencies });
     }
 }
-
-/**
- * The vendored CassandraDatacenter CRD (cass-operator's as-installed build; see
- * schemas/crds/SOURCES.md), relative to the project so the input is the same on every machine.
- */
-export const CRD_PATH = relative(process.cwd(), join(packageRoot(), CASS_OPERATOR.crdFile));

@@ -5,9 +5,15 @@ import { cassandraTlsProblems } from "../checks/tls-settings";
 import { problem, throwIfProblems } from "../errors";
 import type { IssuedCertificate } from "../pki/node-certificates";
 import { CA_PEM_KEY, datacenterSpec, nodePemKey, secretNames } from "../plan/datacenter-spec";
-import { MANAGEMENT_API_PORT } from "../plan/firewall-plan";
+import { DatacenterStatus, hostIdsOf, readyTimeoutSeconds } from "../plan/datacenter-status";
 import type { DatacenterPlan } from "../plan/topology";
+import { TLS_REVISION_ANNOTATION, tlsRevision } from "../plan/tls-revision";
 import { TLS_INIT_IMAGE } from "../versions";
+import { datacenterReadyAwait } from "./awaits";
+
+/** cass-operator v1.30.0 `apis/cassandra/v1beta1/cassandradatacenter_types.go` annotations. */
+const ALLOW_STORAGE_CHANGES = "cassandra.datastax.com/allow-storage-changes";
+const DECOMMISSION_ON_DELETE = "cassandra.datastax.com/decommission-on-delete";
 
 /** DatacenterArgs describe one CassandraDatacenter and what its pods need in their cluster. */
 export interface DatacenterArgs {
@@ -28,10 +34,21 @@ export interface DatacenterArgs {
     readonly caCertPem: pulumi.Input<string>;
     /** Each node's certificate and key, by pod name. */
     readonly nodeCertificates: Readonly<Record<string, IssuedCertificate>>;
-    /** Namespace cass-operator runs in: the only namespace allowed to call the management API. */
-    readonly operatorNamespace: string;
+    /**
+     * Pod IPs of running nodes of the datacenters created before this one (see `additionalSeeds`
+     * in plan/datacenter-status.ts); empty for the first. With any, cass-operator starts this
+     * datacenter by joining them instead of seeding a new ring.
+     */
+    readonly additionalSeeds: pulumi.Input<string[]>;
+    /** The NetworkPolicy `spec` of the datacenter's pods (see `datacenterNetworkPolicy`). */
+    readonly networkPolicy: Record<string, unknown>;
     /** Resources the CassandraDatacenter waits for: the operator's CRD and Deployment. */
     readonly waitFor: readonly pulumi.Resource[];
+    /**
+     * Resources every object of the datacenter waits for: the lifecycle guard, so a change it
+     * refuses never reaches the cluster, even with `pulumi up --skip-preview`.
+     */
+    readonly guardedBy?: readonly pulumi.Resource[];
 }
 
 /**
@@ -42,11 +59,19 @@ export class Datacenter extends pulumi.ComponentResource {
     /** Name of the CassandraDatacenter object. */
     public readonly name: pulumi.Output<string>;
     public readonly namespace: pulumi.Output<string>;
+    /** The datacenter's Namespace: what routes and per-node Services in it wait for. */
+    public readonly namespaceResource: k8s.core.v1.Namespace;
+    /** The CassandraDatacenter itself, for datacenters that must start after it is ready. */
+    public readonly cassandraDatacenter: k8s.apiextensions.CustomResource;
+    /** cass-operator's status once the datacenter is ready: node IPs and host IDs. */
+    public readonly status: pulumi.Output<DatacenterStatus>;
+    /** Pod name → Cassandra host ID, from `status.nodeStatuses`. */
+    public readonly hostIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: DatacenterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cassandra-multicluster:kubernetes:Datacenter", name, args, opts);
         const dc = args.datacenter;
-        const spec = datacenterSpec(args.settings, dc, args.storageClass, TLS_INIT_IMAGE);
+        const spec = datacenterSpec(args.settings, dc, args.storageClass, TLS_INIT_IMAGE, []);
         // The same check the policy pack runs at preview; only the loudly named setting may turn client TLS off.
         const insecure = cassandraTlsProblems(spec).filter(
             (p) =>
@@ -59,7 +84,13 @@ export class Datacenter extends pulumi.ComponentResource {
             `Invalid arguments for Datacenter "${name}"`,
             insecure.map((r) => problem("config.cassandra-yaml", r)),
         );
-        const child = { parent: this, provider: args.provider };
+        const child = {
+            parent: this,
+            provider: args.provider,
+            dependsOn: [...(args.guardedBy ?? [])],
+        };
+        const decommission =
+            args.settings.datacenters.find((d) => d.name === dc.name)?.decommission ?? false;
         const labels = {
             "app.kubernetes.io/managed-by": "cassandra-multicluster",
             "cassandra-multicluster/datacenter": dc.name,
@@ -69,7 +100,7 @@ export class Datacenter extends pulumi.ComponentResource {
             { metadata: { name: dc.namespace, labels } },
             child,
         );
-        const inNs = { ...child, dependsOn: [ns] };
+        const inNs = { ...child, dependsOn: [...child.dependsOn, ns] };
         const secrets = secretNames(args.settings.clusterName, dc.name);
 
         const superuser = new k8s.core.v1.Secret(
@@ -103,34 +134,10 @@ export class Datacenter extends pulumi.ComponentResource {
         );
 
         new k8s.networking.v1.NetworkPolicy(
-            `${name}-management-api`,
+            `${name}-network-policy`,
             {
-                metadata: { name: "management-api-from-operator", namespace: dc.namespace, labels },
-                spec: {
-                    podSelector: { matchLabels: { "cassandra.datastax.com/datacenter": dc.name } },
-                    policyTypes: ["Ingress"],
-                    ingress: [
-                        {
-                            from: [
-                                {
-                                    namespaceSelector: {
-                                        matchLabels: {
-                                            "kubernetes.io/metadata.name": args.operatorNamespace,
-                                        },
-                                    },
-                                },
-                            ],
-                            ports: [{ protocol: "TCP", port: Number(MANAGEMENT_API_PORT) }],
-                        },
-                        // Everything but the management API stays open to the firewall's decisions.
-                        {
-                            ports: [7000, 7001, 9042, 9103, 9000].map((port) => ({
-                                protocol: "TCP",
-                                port,
-                            })),
-                        },
-                    ],
-                },
+                metadata: { name: `${dc.name}-cassandra-nodes`, namespace: dc.namespace, labels },
+                spec: args.networkPolicy as never,
             },
             inNs,
         );
@@ -140,13 +147,68 @@ export class Datacenter extends pulumi.ComponentResource {
             {
                 apiVersion: "cassandra.datastax.com/v1beta1",
                 kind: "CassandraDatacenter",
-                metadata: { name: dc.name, namespace: dc.namespace, labels },
-                spec,
+                metadata: {
+                    name: dc.name,
+                    namespace: dc.namespace,
+                    labels,
+                    annotations: {
+                        ...datacenterReadyAwait(readyTimeoutSeconds(dc)),
+                        // cass-operator's webhook refuses any change to the data volume claim without it,
+                        // and its reconcile resizes the PVCs only with it (reconcile_racks.go
+                        // `CheckVolumeClaimSizes`, v1.30.0). Shrinking stays refused: by the lifecycle guard
+                        // at preview, and by cass-operator ("shrinking PVC … is not supported").
+                        [ALLOW_STORAGE_CHANGES]: "true",
+                        // Set in step 2 of removing a datacenter: deleting it then decommissions its nodes
+                        // (reconcile_datacenter.go `ProcessDeletion`) instead of dropping them from the ring.
+                        ...(decommission ? { [DECOMMISSION_ON_DELETE]: "true" } : {}),
+                    },
+                },
+                spec: {
+                    ...spec,
+                    additionalSeeds: args.additionalSeeds,
+                    podTemplateSpec: {
+                        ...(spec.podTemplateSpec as Record<string, unknown>),
+                        // A new certificate or CA changes the template: cass-operator rolls the pods one by one.
+                        metadata: {
+                            annotations: {
+                                [TLS_REVISION_ANNOTATION]: pulumi
+                                    .all([
+                                        args.caCertPem,
+                                        ...dc.nodes.map(
+                                            (n) => args.nodeCertificates[n.podName].certPem,
+                                        ),
+                                    ])
+                                    .apply(([ca, ...certs]) => tlsRevision(ca, certs)),
+                            },
+                        },
+                    },
+                },
+                // Declared so the provider's result (the live object after the await) is an output.
+                status: undefined,
             },
-            { ...child, dependsOn: [ns, superuser, tlsSecret, ...args.waitFor] },
+            {
+                ...child,
+                dependsOn: [...child.dependsOn, ns, superuser, tlsSecret, ...args.waitFor],
+                // Its deletion drops the datacenter's data: Pulumi refuses it (at preview too) until
+                // the datacenter is marked for decommissioning, or protection is turned off.
+                protect: args.settings.deletionProtection && !decommission,
+            },
         );
+        this.namespaceResource = ns;
+        this.cassandraDatacenter = cassdc;
         this.name = cassdc.metadata.name;
         this.namespace = ns.metadata.name;
-        this.registerOutputs({ name: this.name, namespace: this.namespace });
+        this.status = (
+            cassdc as unknown as { status: pulumi.Output<DatacenterStatus | undefined> }
+        ).status.apply((st) => st ?? {});
+        this.hostIds = this.status.apply(hostIdsOf);
+        this.registerOutputs({
+            name: this.name,
+            namespace: this.namespace,
+            namespaceResource: this.namespaceResource,
+            cassandraDatacenter: this.cassandraDatacenter,
+            status: this.status,
+            hostIds: this.hostIds,
+        });
     }
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StubForward } from "../plan/dns-plan";
+import { AWAIT_LOAD_BALANCER_ADDRESS } from "./awaits";
 
 /** How a cluster's DNS takes forwarding rules. */
 export const DNS_FLAVORS = ["kube-dns", "coredns"] as const;
@@ -49,7 +50,10 @@ export class DnsStubs extends pulumi.ComponentResource {
                     metadata: {
                         name: "cross-cluster-dns",
                         namespace: "kube-system",
-                        annotations: { ...c.loadBalancerAnnotations },
+                        annotations: {
+                            ...c.loadBalancerAnnotations,
+                            ...AWAIT_LOAD_BALANCER_ADDRESS,
+                        },
                         labels: { "app.kubernetes.io/managed-by": "cassandra-multicluster" },
                     },
                     spec: {

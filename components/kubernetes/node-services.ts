@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { throwIfProblems, problem, Problem } from "../errors";
 import { BACKEND_PORT, NodeRoute } from "../plan/routes";
+import { SKIP_AWAIT } from "./awaits";
 
 /** NodeServicesArgs describe the per-node backends of one datacenter. */
 export interface NodeServicesArgs {
@@ -43,6 +44,9 @@ export class NodeServices extends pulumi.ComponentResource {
                     metadata: {
                         name: r.backend.service,
                         namespace: args.namespace,
+                        // Its pod appears only when cass-operator starts that node; routes need
+                        // the Service itself, not its endpoints.
+                        annotations: { ...SKIP_AWAIT },
                         labels: {
                             "app.kubernetes.io/managed-by": "cassandra-multicluster",
                             ...(args.labels ?? {}),

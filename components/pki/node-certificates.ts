@@ -16,7 +16,12 @@ export interface NodeCertificatesArgs {
 /** An issued certificate and its key. */
 export interface IssuedCertificate {
     readonly certPem: pulumi.Output<string>;
-    /** Secret. */
+    /**
+     * The private key as PKCS#8 PEM ("BEGIN PRIVATE KEY"). Secret. Cassandra's `PEMReader`
+     * (apache/cassandra 5.0.5 `org.apache.cassandra.security.PEMReader.extractPrivateKey`) reads
+     * only PKCS#8, while the provider's `privateKeyPem` is SEC1 for ECDSA and PKCS#1 for RSA
+     * (terraform-provider-tls v4.2.1 `resource_private_key.go`, `Create`).
+     */
     readonly keyPem: pulumi.Output<string>;
 }
 
@@ -52,7 +57,10 @@ export class NodeCertificates extends pulumi.ComponentResource {
                 },
                 { parent: key },
             );
-            issued[c.id] = { certPem: cert.certPem, keyPem: pulumi.secret(key.privateKeyPem) };
+            issued[c.id] = {
+                certPem: cert.certPem,
+                keyPem: pulumi.secret(key.privateKeyPemPkcs8),
+            };
         }
         this.issued = issued;
         this.registerOutputs({ issued });

@@ -24,12 +24,17 @@ export interface Overlap {
 /** Decimal without leading zeros: "010" reads as octal to some tools and is rejected by GCP. */
 const OCTET = "(0|[1-9]\\d{0,2})";
 const CIDR_PATTERN = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}\\/(0|[1-9]\\d?)$`);
+/** The same shape with any digits, to explain leading zeros and bare addresses. */
+const LOOSE_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
 
 /** Why `cidr` is not a usable IPv4 range, or undefined when it is one. */
 export function cidrProblem(cidr: string): string | undefined {
     const m = CIDR_PATTERN.exec(cidr);
     if (!m) {
-        return `"${cidr}" is not an IPv4 CIDR range; write it as a.b.c.d/n, e.g. 10.0.0.0/16`;
+        return (
+            looseProblem(cidr) ??
+            `"${cidr}" is not an IPv4 CIDR range; write it as a.b.c.d/n, e.g. 10.0.0.0/16`
+        );
     }
     const octets = m.slice(1, 5).map(Number);
     const prefix = Number(m[5]);
@@ -42,6 +47,30 @@ export function cidrProblem(cidr: string): string | undefined {
         return `"${cidr}" is not aligned to its /${prefix} boundary; did you mean ${format({ base: aligned, prefix })}?`;
     }
     return undefined;
+}
+
+/** A bare address (no "/n") or leading zeros, with the range the user most likely meant. */
+function looseProblem(cidr: string): string | undefined {
+    const m = LOOSE_CIDR.exec(cidr);
+    if (!m) {
+        return undefined;
+    }
+    const parts = m.slice(1, 5);
+    const octets = parts.map(Number);
+    const prefix = m[5] === undefined ? undefined : Number(m[5]);
+    if (octets.some((o) => o > 255) || (prefix !== undefined && prefix > 32)) {
+        return undefined;
+    }
+    const meant = (p: number) => format({ base: (toInt(octets) & maskOf(p)) >>> 0, prefix: p });
+    if (prefix === undefined) {
+        const address = octets.join(".");
+        return `"${cidr}" is a single address, not a range; write ${address}/32 for that address alone, or the network it belongs to, e.g. ${meant(24)}`;
+    }
+    const zeros = [
+        ...parts.filter((p) => /^0\d/.test(p)),
+        ...(/^0\d/.test(m[5]) ? [`/${m[5]}`] : []),
+    ];
+    return `"${cidr}" has a leading zero in ${zeros.map((z) => `"${z}"`).join(", ")}: some tools read such numbers as octal and GCP rejects them; write ${meant(prefix)}`;
 }
 
 /** Parses an aligned IPv4 CIDR range; throws with the reason from {@link cidrProblem}. */
@@ -82,6 +111,11 @@ export function prefixFor(addresses: number): number {
         return 32;
     }
     return 32 - Math.ceil(Math.log2(addresses));
+}
+
+/** The /`prefix` range that contains `range` (`prefix` no longer than the range's own). */
+export function enclosing(range: Ipv4Range, prefix: number): Ipv4Range {
+    return { base: (range.base & maskOf(prefix)) >>> 0, prefix };
 }
 
 /** The `index`-th subrange of length `prefix` inside `parent` (0-based). */
@@ -127,6 +161,32 @@ export function findOverlaps(ranges: readonly OwnedRange[]): Overlap[] {
 /** One sentence naming both ranges and both owners; the single wording used everywhere. */
 export function describeOverlap(o: Overlap): string {
     return `${o.a.owner} ${o.a.cidr} overlaps ${o.b.owner} ${o.b.cidr}`;
+}
+
+/**
+ * Address space a cluster may give its own nodes, pods and services without taking addresses
+ * that belong to someone on the internet: RFC 1918, and the other reserved ranges GKE accepts
+ * for VPC-native clusters (GKE "Valid IPv4 ranges": shared address space, IETF protocol
+ * assignments, the documentation and benchmarking ranges, the 6to4 relay range and class E).
+ */
+export const PRIVATE_RANGES: readonly string[] = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "240.0.0.0/4",
+];
+
+/** Whether a well-formed range lies entirely inside one of the {@link PRIVATE_RANGES}. */
+export function isPrivateRange(cidr: string): boolean {
+    const range = parseCidr(cidr);
+    return PRIVATE_RANGES.some((p) => contains(parseCidr(p), range));
 }
 
 function toInt(octets: number[]): number {

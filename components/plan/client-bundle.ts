@@ -1,4 +1,4 @@
-import type { NodeRoute } from "./routes";
+import { NodeRoute, SNI_PORT } from "./routes";
 
 /**
  * What an application outside the clusters needs to connect to one datacenter: where to
@@ -69,6 +69,13 @@ export interface ExternalNode {
     readonly port: number;
     /** Name the client verifies the node's certificate against. */
     readonly serverName: string;
+    /**
+     * Behind a shared entry point: the port on `externalAddress` that picks the node by SNI
+     * (`externalName`, which the node's certificate carries). Absent behind per-node load balancers.
+     */
+    readonly sniPort?: number;
+    /** The node's Cassandra host ID, once cass-operator reports it (`status.nodeStatuses`). */
+    readonly hostId?: string;
 }
 
 /** Everything an application outside the clusters needs: the stack output `clientBundle`. */
@@ -83,7 +90,7 @@ export interface ExternalClientBundle {
 /**
  * The bundle from the route table and the entry points' addresses (per datacenter; with
  * per-node load balancers, per pod). Without a known address the external name is used,
- * which the stack's DNS records resolve.
+ * which the stack's DNS records resolve. `hostIds` (by pod) are the ones cass-operator reports.
  */
 export function externalClientBundle(
     clusterName: string,
@@ -91,6 +98,7 @@ export function externalClientBundle(
     routes: readonly NodeRoute[],
     racks: Readonly<Record<string, string>>,
     addresses: Readonly<Record<string, string>>,
+    hostIds: Readonly<Record<string, string>> = {},
 ): ExternalClientBundle {
     return {
         clusterName,
@@ -98,6 +106,9 @@ export function externalClientBundle(
         datacenters: [...new Set(routes.map((r) => r.datacenter))],
         nodes: routes.map((r) => {
             const known = addresses[r.podName] || addresses[r.datacenter];
+            const hostId = Object.hasOwn(hostIds, r.podName) ? hostIds[r.podName] : undefined;
+            // A per-node load balancer's entry point is the node's own name; a shared one routes by SNI.
+            const shared = r.entryPoint !== r.sniNames[0];
             return {
                 datacenter: r.datacenter,
                 rack: racks[r.podName] ?? "",
@@ -106,6 +117,8 @@ export function externalClientBundle(
                 externalAddress: known || r.entryPoint,
                 port: r.nodePort,
                 serverName: r.entryPoint,
+                ...(shared ? { sniPort: SNI_PORT } : {}),
+                ...(hostId ? { hostId } : {}),
             };
         }),
     };

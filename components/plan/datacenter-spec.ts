@@ -21,8 +21,9 @@ export const CA_PEM_KEY = "ca.pem";
 
 /**
  * The `spec` of one CassandraDatacenter. Every datacenter shares `clusterName`; racks are pinned
- * to zones; other datacenters' seeds come in through `additionalSeeds`; and the node-tls init
- * container copies only the pod's own key into a memory volume, so the Cassandra container
+ * to zones; the datacenters before it are joined through `additionalSeeds` (pod IPs from their
+ * status, see `additionalSeeds` in datacenter-status.ts; none for the first); and the node-tls
+ * init container copies only the pod's own key into a memory volume, so the Cassandra container
  * never mounts the other nodes' keys.
  */
 export function datacenterSpec(
@@ -30,6 +31,7 @@ export function datacenterSpec(
     dc: DatacenterPlan,
     storageClass: string,
     initImage: string,
+    additionalSeeds: readonly string[],
 ): Record<string, unknown> {
     const sizing = sizeForMachine(dc.nodeMachineType);
     if (!sizing) {
@@ -59,13 +61,14 @@ export function datacenterSpec(
             limits: { memory: sizing.memory },
         },
         superuserSecretName: secrets.superuser,
-        additionalSeeds: [...dc.additionalSeeds],
+        additionalSeeds: [...additionalSeeds],
         config: {
             "cassandra-yaml": {
                 ...encryptionOptions(POD_TLS_PATHS, {
                     requireClientAuth: s.tls.requireClientAuth,
                     allowPlaintextNativeTransport: s.allowPlaintextNativeTransport,
                 }),
+                ...storageCompatibility(s),
                 authenticator: "PasswordAuthenticator",
                 authorizer: "CassandraAuthorizer",
                 num_tokens: 16,
@@ -113,5 +116,23 @@ export function datacenterSpec(
                 ],
             },
         },
+    };
+}
+
+/**
+ * Cassandra 5.0's storage compatibility mode, written out: cass-operator's config builder
+ * (k8ssandra-client v0.8.8 `createCassandraYaml`) starts 5.0 from cassandra_latest.yaml, whose
+ * mode is NONE and whose sstable format is BTI. In CASSANDRA_4 (the first step of an upgrade
+ * from 4.1) Cassandra 5.0.5 refuses to start with BTI selected
+ * (`StorageCompatibilityMode.validateSstableFormat`), so the format goes back to `big` with it.
+ */
+function storageCompatibility(s: Settings): Record<string, unknown> {
+    if (s.serverVersion.startsWith("4.")) {
+        return {};
+    }
+    const mode = s.storageCompatibilityMode ?? "NONE";
+    return {
+        storage_compatibility_mode: mode,
+        ...(mode === "CASSANDRA_4" ? { sstable: { selected_format: "big" } } : {}),
     };
 }

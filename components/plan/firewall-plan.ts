@@ -1,3 +1,4 @@
+import { publicClientsMarker } from "../checks/exposure";
 import type { Settings } from "../config";
 import { overlaps, parseCidr } from "./cidr";
 import { DatacenterRanges, sourceRanges } from "./network-plan";
@@ -22,8 +23,11 @@ export interface FirewallRulePlan {
     readonly targetTags: readonly string[];
 }
 
-/** Cassandra's internode (storage) ports: plaintext and TLS. */
-export const INTERNODE_PORTS = ["7000", "7001"] as const;
+/**
+ * Cassandra's internode (storage) port. Internode TLS runs on it; the legacy TLS port 7001 is
+ * off (`legacy_ssl_storage_port_enabled: false` in `encryptionOptions`), so it stays closed.
+ */
+export const INTERNODE_PORTS = ["7000"] as const;
 /** The native transport (CQL) port; client encryption runs on it, no separate TLS port. */
 export const NATIVE_TRANSPORT_PORT = "9042";
 /** The management API sidecar; cass-operator in the same cluster is its only legitimate caller. */
@@ -45,7 +49,7 @@ export function planFirewall(s: Settings, ranges: readonly DatacenterRanges[]): 
             action: "allow",
             priority: 1000,
             description:
-                "Cassandra gossip and streaming (7000/7001) between the pods of every datacenter",
+                "Cassandra gossip and streaming (7000, TLS) between the pods of every datacenter",
             ports: [...INTERNODE_PORTS],
             sourceRanges: podRanges,
             targetTags: allTags,
@@ -54,8 +58,9 @@ export function planFirewall(s: Settings, ranges: readonly DatacenterRanges[]): 
             role: "native-transport",
             action: "allow",
             priority: 1000,
-            description:
-                "CQL (9042) from the declared client ranges and from Cassandra pods (cross-datacenter drivers and tools)",
+            // Ranges wider than /8 (accepted only with allowPublicClients) are declared in the
+            // description, the opt-in the policy pack's no-open-cql honours on a firewall rule.
+            description: `CQL (9042) from the declared client ranges and from Cassandra pods (cross-datacenter drivers and tools)${publicClientsMarker(s.clientCidrs)}`,
             ports: [NATIVE_TRANSPORT_PORT],
             sourceRanges: dedupe([...s.clientCidrs, ...podRanges]),
             targetTags: allTags,

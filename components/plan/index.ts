@@ -13,6 +13,8 @@ export * from "./network-plan";
 export * from "./pki-plan";
 export * from "./cassandra-config";
 export * from "./datacenter-spec";
+export * from "./datacenter-status";
+export * from "./network-policy";
 export * from "./routes";
 export * from "./client-bundle";
 export * from "./topology";

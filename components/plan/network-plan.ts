@@ -3,12 +3,15 @@ import { problem, Problem } from "../errors";
 import {
     cidrProblem,
     describeOverlap,
+    enclosing,
     findOverlaps,
     format,
     Ipv4Range,
+    isPrivateRange,
     OwnedRange,
     parseCidr,
     prefixFor,
+    PRIVATE_RANGES,
     size,
     span,
     subrange,
@@ -87,63 +90,150 @@ export function planNetwork(s: Settings): { plan?: NetworkPlan; problems: Proble
     };
 }
 
+/** What one datacenter's block must hold. */
+interface BlockNeed {
+    readonly index: number;
+    readonly name: string;
+    readonly capacity: number;
+    readonly wanted: readonly {
+        role: "pods" | "services" | "nodes" | "controlPlane";
+        prefix: number;
+    }[];
+    /** Addresses of all its ranges together. */
+    readonly needed: number;
+}
+
+function blockNeed(dc: Settings["datacenters"][number], index: number, perNode: number): BlockNeed {
+    const capacity = plannedNodeCapacity(dc);
+    const wanted = [
+        { role: "pods", prefix: prefixFor(capacity * perNode) },
+        { role: "services", prefix: SERVICES_PREFIX },
+        {
+            role: "nodes",
+            prefix: Math.min(29, prefixFor(capacity + SUBNET_RESERVED_ADDRESSES)),
+        },
+        { role: "controlPlane", prefix: CONTROL_PLANE_PREFIX },
+    ] as const;
+    const needed = wanted.reduce((n, w) => n + 2 ** (32 - w.prefix), 0);
+    return { index, name: dc.name, capacity, wanted, needed };
+}
+
+/** "datacenter "dc1" needs 8336 addresses for 64 nodes (pods /20, …)": why a block has its size. */
+function describeNeed(n: BlockNeed): string {
+    const p = Object.fromEntries(n.wanted.map((w) => [w.role, w.prefix]));
+    return `datacenter "${n.name}" needs ${n.needed} addresses for ${n.capacity} nodes (pods /${p.pods}, services /${p.services}, nodes /${p.nodes}, control plane /${p.controlPlane})`;
+}
+
 function allocate(s: Settings, perNode: number) {
     const problems: Problem[] = [];
+    if (!wellFormed(s.network.supernet)) {
+        return { datacenters: [], problems }; // reported by the schema
+    }
     const supernet = parseCidr(s.network.supernet);
     const blockPrefix = s.network.datacenterPrefix;
-    if (blockPrefix < supernet.prefix) {
-        problems.push(
-            problem(
-                "network.datacenterPrefix",
-                `/${blockPrefix} per datacenter is larger than the supernet ${s.network.supernet}; use a prefix of at least /${supernet.prefix}`,
-            ),
-        );
-        return { datacenters: [], problems };
+    const needs = s.datacenters.map((dc, i) => blockNeed(dc, i, perNode));
+    if (needs.length === 0) {
+        return { datacenters: [], problems }; // reported by the schema
     }
-    const slots = 2 ** (blockPrefix - supernet.prefix);
-    if (s.datacenters.length > slots) {
-        problems.push(
-            problem(
-                "network.supernet",
-                `${s.network.supernet} holds ${slots} /${blockPrefix} datacenter blocks but ${s.datacenters.length} datacenters are declared; use a larger supernet or a longer network.datacenterPrefix`,
-            ),
-        );
-        return { datacenters: [], problems };
+    const misfit = supernetMisfit(s, supernet, needs);
+    if (misfit) {
+        return { datacenters: [], problems: [misfit] };
     }
     const datacenters: DatacenterRanges[] = [];
-    s.datacenters.forEach((dc, i) => {
-        const block = subrange(supernet, blockPrefix, i);
-        const capacity = plannedNodeCapacity(dc);
-        const wanted = [
-            { role: "pods", prefix: prefixFor(capacity * perNode) },
-            { role: "services", prefix: SERVICES_PREFIX },
-            {
-                role: "nodes",
-                prefix: Math.min(29, prefixFor(capacity + SUBNET_RESERVED_ADDRESSES)),
-            },
-            { role: "controlPlane", prefix: CONTROL_PLANE_PREFIX },
-        ] as const;
-        const needed = wanted.reduce((n, w) => n + 2 ** (32 - w.prefix), 0);
-        if (needed > size(block)) {
+    const fits = prefixFor(Math.max(...needs.map((n) => n.needed)));
+    for (const need of needs) {
+        const block = subrange(supernet, blockPrefix, need.index);
+        if (need.needed > size(block)) {
             problems.push(
                 problem(
-                    `datacenters[${i}]`,
-                    `datacenter "${dc.name}" needs ${needed} addresses for ${capacity} nodes (pods /${wanted[0].prefix}, services /${SERVICES_PREFIX}, nodes /${wanted[2].prefix}, control plane /28) but its block ${format(block)} holds ${size(block)}; lower maxNodes or network.maxPodsPerNode, or use a shorter network.datacenterPrefix`,
+                    `datacenters[${need.index}]`,
+                    `${describeNeed(need)} but its block ${format(block)} holds ${size(block)}; lower maxNodes or network.maxPodsPerNode, or set network.datacenterPrefix to ${prefixRange(supernet.prefix + slotBits(needs.length), fits)}`,
                 ),
             );
-            return;
+            continue;
         }
-        const placed = pack(block, wanted);
+        const placed = pack(block, need.wanted);
         datacenters.push({
-            datacenter: dc.name,
+            datacenter: need.name,
             pods: placed.pods,
             services: placed.services,
             nodes: placed.nodes,
             controlPlane: placed.controlPlane,
             source: "supernet",
         });
-    });
+    }
     return { datacenters, problems, supernet: s.network.supernet };
+}
+
+/** Prefix bits that number `count` equal blocks inside a parent. */
+function slotBits(count: number): number {
+    return Math.ceil(Math.log2(Math.max(1, count)));
+}
+
+/**
+ * One problem when the supernet cannot hold every datacenter's block at the configured block
+ * size, naming the smallest supernet (and the block prefix) that fits, so that following it
+ * fixes the layout in one step. A block too small for its datacenter while the supernet is big
+ * enough is reported per datacenter by {@link allocate}.
+ */
+function supernetMisfit(
+    s: Settings,
+    supernet: Ipv4Range,
+    needs: readonly BlockNeed[],
+): Problem | undefined {
+    const b = s.network.datacenterPrefix;
+    const k = slotBits(needs.length);
+    const largest = needs.reduce((a, n) => (n.needed > a.needed ? n : a));
+    // The longest block prefix that still holds the largest datacenter.
+    const m = prefixFor(largest.needed);
+    const count = `${needs.length} datacenter${needs.length === 1 ? "" : "s"}`;
+    const why = `the largest block needed is a /${m}: ${describeNeed(largest)}`;
+    const smallest = m - k;
+    if (supernet.prefix + k > m) {
+        // No block size works in this supernet: say the smallest one that does.
+        if (smallest < 8) {
+            return problem(
+                "network.supernet",
+                `${s.network.supernet} is too small for ${count}: ${why}, and ${needs.length} such blocks need a /${smallest}, larger than any private range (10.0.0.0/8 holds ${2 ** (m - 8)}); lower maxNodes or network.maxPodsPerNode`,
+            );
+        }
+        const prefixFix = b === m ? "" : ` with network.datacenterPrefix: ${m}`;
+        return problem(
+            "network.supernet",
+            `${s.network.supernet} is too small for ${count}: ${why}, so the supernet must be a /${smallest} or larger; use e.g. ${privateExample(supernet, smallest)}${prefixFix}`,
+        );
+    }
+    if (b >= supernet.prefix + k) {
+        return undefined; // enough blocks; whether each holds its datacenter is checked per datacenter
+    }
+    const current =
+        b < supernet.prefix
+            ? `a /${b} datacenter block (network.datacenterPrefix, 16 unless set) is larger than the supernet ${s.network.supernet}`
+            : `${s.network.supernet} holds ${2 ** (b - supernet.prefix)} /${b} datacenter block(s) (network.datacenterPrefix, 16 unless set) but ${count} are declared`;
+    const keep =
+        b - k >= 8
+            ? `, or keep /${b} blocks in a /${b - k} supernet (e.g. ${privateExample(supernet, b - k)})`
+            : "";
+    return problem(
+        b < supernet.prefix ? "network.datacenterPrefix" : "network.supernet",
+        `${current}; ${why}. Set network.datacenterPrefix to ${prefixRange(supernet.prefix + k, m)} to keep ${s.network.supernet}${keep}`,
+    );
+}
+
+/** "18" or "a value from 17 to 18": the block prefixes that work, within the schema's 8–24. */
+function prefixRange(shortest: number, longest: number): string {
+    const lo = Math.max(8, shortest);
+    return lo >= longest ? `${longest}` : `a value from ${lo} to ${longest}`;
+}
+
+/** A /`prefix` around the given supernet when that is private address space, else the first private one that holds it. */
+function privateExample(near: Ipv4Range, prefix: number): string {
+    const around = format(enclosing(near, prefix));
+    if (isPrivateRange(around)) {
+        return around;
+    }
+    const parent = PRIVATE_RANGES.map(parseCidr).find((p) => p.prefix <= prefix) as Ipv4Range;
+    return format({ base: parent.base, prefix });
 }
 
 /** Places ranges largest first at the next free address; power-of-two sizes in descending order stay aligned. */
@@ -204,7 +294,10 @@ function fromExplicitRanges(s: Settings, perNode: number) {
                 `${dc.size} nodes × ${perNode} pod addresses per node (maxPodsPerNode ${s.network.maxPodsPerNode})`,
             ),
         );
-        if (parseCidr(r.controlPlane).prefix !== CONTROL_PLANE_PREFIX) {
+        if (
+            wellFormed(r.controlPlane) &&
+            parseCidr(r.controlPlane).prefix !== CONTROL_PLANE_PREFIX
+        ) {
             problems.push(
                 problem(
                     `${path}.controlPlane`,
@@ -244,8 +337,16 @@ function fromExistingClusters(s: Settings) {
     return { datacenters, problems };
 }
 
+/**
+ * Whether a configured range can be judged. A malformed one (or one missing beside other
+ * schema errors) is reported by the schema; the checks that need it are skipped.
+ */
+function wellFormed(cidr: string | undefined): cidr is string {
+    return typeof cidr === "string" && cidrProblem(cidr) === undefined;
+}
+
 function minimumSize(path: string, cidr: string, addresses: number, why: string): Problem[] {
-    if (cidrProblem(cidr)) {
+    if (!wellFormed(cidr)) {
         return [];
     }
     const range = parseCidr(cidr);

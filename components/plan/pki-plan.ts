@@ -29,15 +29,27 @@ export interface NodeCertificatePlan extends CertificatePlan {
     readonly node: NodePlan;
 }
 
+/** One generation of the cluster CA. */
+export interface CaPlan {
+    readonly generation: number;
+    readonly commonName: string;
+    readonly organization: string;
+    readonly validityHours: number;
+    readonly earlyRenewalHours: number;
+    readonly usages: readonly string[];
+}
+
 export interface PkiPlan {
     readonly key: KeySpec;
-    readonly ca: {
-        readonly commonName: string;
-        readonly organization: string;
-        readonly validityHours: number;
-        readonly earlyRenewalHours: number;
-        readonly usages: readonly string[];
-    };
+    /** The CA generation that issues every node and client certificate. */
+    readonly ca: CaPlan;
+    /**
+     * Every CA generation nodes and clients trust (their `ca.pem`): the issuing one, and during a
+     * rotation (`tls.caRotation`) the next one too — or, while issuing from the next, the previous.
+     */
+    readonly trusted: readonly CaPlan[];
+    /** The rotation phase under way, if any. */
+    readonly rotation?: "add-new-ca" | "issue-from-new-ca";
     readonly nodes: readonly NodeCertificatePlan[];
     readonly clients: readonly CertificatePlan[];
     readonly requireClientAuth: boolean;
@@ -100,15 +112,21 @@ export function planPki(s: Settings, t: Topology): PkiPlan {
         validityHours: tls.certificateValidityHours,
         earlyRenewalHours: tls.earlyRenewalHours,
     }));
+    const caOf = (generation: number): CaPlan => ({
+        generation,
+        // Distinct subjects, so verifiers never confuse two generations' certificates.
+        commonName: `${s.clusterName} Cassandra CA${generation > 1 ? ` ${generation}` : ""}`,
+        organization: "cassandra-multicluster",
+        validityHours: tls.caValidityHours,
+        earlyRenewalHours: tls.earlyRenewalHours,
+        usages: CA_USAGES,
+    });
+    const g = tls.caGeneration;
     return {
         key: { algorithm: tls.keyAlgorithm, ecdsaCurve: "P256", rsaBits: tls.rsaBits },
-        ca: {
-            commonName: `${s.clusterName} Cassandra CA`,
-            organization: "cassandra-multicluster",
-            validityHours: tls.caValidityHours,
-            earlyRenewalHours: tls.earlyRenewalHours,
-            usages: CA_USAGES,
-        },
+        ca: caOf(tls.caRotation === "issue-from-new-ca" ? g + 1 : g),
+        trusted: tls.caRotation ? [caOf(g), caOf(g + 1)] : [caOf(g)],
+        ...(tls.caRotation ? { rotation: tls.caRotation } : {}),
         nodes,
         clients,
         requireClientAuth: tls.requireClientAuth,

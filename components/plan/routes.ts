@@ -61,25 +61,39 @@ export function planRoutes(
     }
     const domain = s.externalDomain;
     return t.datacenters.flatMap((dc) =>
-        dc.nodes.map((node, i): NodeRoute => {
-            const hostId = Object.hasOwn(hostIds, node.podName) ? hostIds[node.podName] : undefined;
-            return {
-                datacenter: dc.name,
-                podName: node.podName,
-                entryPoint:
-                    s.ingress === "loadbalancer"
-                        ? (node.externalName as string)
-                        : entryPointName(dc.name, domain),
-                sniNames: [node.externalName as string, ...(hostId ? [hostId] : [])],
-                nodePort: s.ingress === "loadbalancer" ? BACKEND_PORT : NODE_PORT_BASE + i,
-                backend: {
-                    service: perPodServiceName(node.podName),
-                    namespace: dc.namespace,
-                    port: BACKEND_PORT,
+        dc.nodes.map((node, i): NodeRoute =>
+            withHostId(
+                {
+                    datacenter: dc.name,
+                    podName: node.podName,
+                    entryPoint:
+                        s.ingress === "loadbalancer"
+                            ? (node.externalName as string)
+                            : entryPointName(dc.name, domain),
+                    sniNames: [node.externalName as string],
+                    nodePort: s.ingress === "loadbalancer" ? BACKEND_PORT : NODE_PORT_BASE + i,
+                    backend: {
+                        service: perPodServiceName(node.podName),
+                        namespace: dc.namespace,
+                        port: BACKEND_PORT,
+                    },
                 },
-            };
-        }),
+                hostIds,
+            ),
+        ),
     );
+}
+
+/**
+ * The route with the node's host ID added to its SNI names, once cass-operator reports one
+ * (`status.nodeStatuses`): DataStax drivers in SNI mode send the host ID as SNI. Ingress layers
+ * apply it to their planned routes when the datacenter's status arrives.
+ */
+export function withHostId(route: NodeRoute, hostIds: Readonly<Record<string, string>>): NodeRoute {
+    const hostId = Object.hasOwn(hostIds, route.podName) ? hostIds[route.podName] : undefined;
+    return hostId && !route.sniNames.includes(hostId)
+        ? { ...route, sniNames: [...route.sniNames, hostId] }
+        : route;
 }
 
 /** Whether the chosen ingress routes by SNI through a shared entry point. */

@@ -1,5 +1,6 @@
 import type { DatacenterSettings, Settings } from "../config";
 import { problem, Problem } from "../errors";
+import { GATEWAY_API } from "../versions";
 
 /**
  * Topology: datacenters → racks → nodes, with every name a later component needs. Names follow
@@ -55,8 +56,6 @@ export interface DatacenterPlan {
     };
     /** FQDN of this datacenter's seed service, resolvable from every cluster through the DNS plan. */
     readonly seedFqdn: string;
-    /** The other datacenters' seed FQDNs, for this datacenter's `additionalSeeds`. */
-    readonly additionalSeeds: readonly string[];
     /** Name of the GKE cluster (unused with existing clusters). */
     readonly gkeClusterName: string;
     readonly nodeMachineType: string;
@@ -114,7 +113,7 @@ export function serviceSuffix(namespace: string, clusterDomain: string): string 
 
 export function buildTopology(s: Settings): Topology {
     const seedService = `${s.clusterName}-seed-service`;
-    const partial = s.datacenters.map((dc) => {
+    const datacenters = s.datacenters.map((dc): DatacenterPlan => {
         const namespace = namespaceOf(s, dc);
         const clusterDomain = clusterDomainOf(s, dc);
         const suffix = serviceSuffix(namespace, clusterDomain);
@@ -162,10 +161,6 @@ export function buildTopology(s: Settings): Topology {
             storageGb: dc.storageGb,
         };
     });
-    const datacenters = partial.map((dc) => ({
-        ...dc,
-        additionalSeeds: partial.filter((o) => o.name !== dc.name).map((o) => o.seedFqdn),
-    }));
     return { clusterName: s.clusterName, datacenters };
 }
 
@@ -203,6 +198,18 @@ export function validateTopology(s: Settings, t: Topology): Problem[] {
             }
         }
     });
+    if (s.ingress === "gateway-api") {
+        t.datacenters.forEach((dc, i) => {
+            if (dc.size + 1 > GATEWAY_API.maxListeners) {
+                problems.push(
+                    problem(
+                        `datacenters[${i}].size`,
+                        `ingress "gateway-api" gives datacenter "${dc.name}" one Gateway listener on 9042 plus one per node, ${dc.size + 1} in all, but a Gateway holds at most ${GATEWAY_API.maxListeners} (Gateway API ${GATEWAY_API.version}): keep it to ${GATEWAY_API.maxListeners - 1} nodes, or use ingress traefik, istio or kong`,
+                    ),
+                );
+            }
+        });
+    }
     if (s.dns === "stub") {
         const seen = new Map<string, string>();
         for (const dc of t.datacenters) {

@@ -1,4 +1,4 @@
-import { clientBundle, planRoutes, Plan } from "../plan";
+import { clientBundle, planRoutes, Plan, routesBySni, SEEDS_PER_DATACENTER } from "../plan";
 import type { Expansion, RenderedObject } from "./manifests";
 
 /** A markdown table; cells are escaped so names with pipes cannot break the layout. */
@@ -72,15 +72,17 @@ export function planReport(
                 "namespace",
                 "cluster domain",
                 "seed service",
-                "additional seeds",
+                "starts",
                 "forwards (stub)",
             ],
-            plan.topology.datacenters.map((d) => [
+            plan.topology.datacenters.map((d, i) => [
                 d.name,
                 d.namespace,
                 d.clusterDomain,
                 d.seedFqdn,
-                d.additionalSeeds.join(", ") || "-",
+                i === 0
+                    ? "first: seeds a new ring"
+                    : `after ${earlier(plan, i)} ${i > 1 ? "are" : "is"} Ready, joining through the pod IPs of up to ${SEEDS_PER_DATACENTER} nodes of each (read from their status)`,
                 plan.dns.forwards[d.name].map((f) => `${f.domain} → ${f.target}`).join(", ") || "-",
             ]),
         ),
@@ -117,6 +119,12 @@ export function planReport(
             `node certificates valid ${plan.pki.nodes[0]?.validityHours ?? "-"} h, CA ${plan.pki.ca.validityHours} h; ` +
             `client certificates: ${plan.pki.clients.map((c) => c.commonName).join(", ") || "none"} (mutual TLS ${plan.pki.requireClientAuth ? "on" : "off"}).`,
         "",
+        `CA: ${
+            plan.pki.rotation
+                ? `rotation phase \`${plan.pki.rotation}\`: nodes and clients trust generations ${plan.pki.trusted.map((c) => c.generation).join(" and ")}; certificates come from generation ${plan.pki.ca.generation}`
+                : `generation ${plan.pki.ca.generation}, no rotation under way`
+        } ("${plan.pki.ca.commonName}").`,
+        "",
     );
 
     const routes = planRoutes(s, plan.topology);
@@ -128,13 +136,18 @@ export function planReport(
                 routes.map((r) => [
                     r.podName,
                     r.entryPoint,
-                    r.sniNames.join(", "),
+                    (routesBySni(s)
+                        ? [...r.sniNames, `its host ID (once ${r.datacenter} is Ready)`]
+                        : r.sniNames
+                    ).join(", "),
                     String(r.nodePort),
                     `${r.backend.namespace}/${r.backend.service}:${r.backend.port}`,
                 ]),
             ),
             "",
-            "Host IDs join the SNI names once cass-operator reports them (`status.nodeStatuses`).",
+            s.ingress === "loadbalancer"
+                ? "Each node has its own load balancer: no SNI routing is needed, so host IDs are only carried in the client bundle."
+                : "Host-ID SNI routes wait for their datacenter: `pulumi up` writes them as soon as cass-operator reports the host IDs (`status.nodeStatuses`), and `pulumi up --refresh` follows a replaced node's new one.",
             "",
             "## Client endpoints",
             "",
@@ -213,4 +226,10 @@ function describeExpansion(e: Expansion): string {
         return `Helm chart ${i.chart} ${i.version ?? "(unpinned)"} from ${i.repositoryOpts?.repo ?? "?"}`;
     }
     return i.file ? `file ${i.file}` : e.type;
+}
+
+/** "dc1", "dc1 and dc2", "dc1, dc2 and dc3": the datacenters before index `i`. */
+function earlier(plan: Plan, i: number): string {
+    const names = plan.topology.datacenters.slice(0, i).map((d) => d.name);
+    return names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }

@@ -6,8 +6,9 @@
 export const UNVALIDATED_KINDS: Readonly<Record<string, string>> = {
     "security.istio.io/v1 PeerAuthentication":
         "Istio 1.30.3 crd-all.gen.yaml: peerauthentications document not vendored",
-    "gateway.networking.k8s.io/v1alpha2 TCPRoute":
-        "Gateway API v1.6.1 experimental tcproutes CRD not vendored",
+    "gateway.networking.k8s.io/v1 TCPRoute":
+        "Gateway API v1.6.1 standard tcproutes CRD not vendored",
+    "helm.cattle.io/v1 HelmChartConfig": "k3s's helm-controller CRD not vendored",
 };
 
 export function isUnvalidatedKind(object: Record<string, unknown>): boolean {

@@ -8,6 +8,10 @@ export const nativeTransportEncrypted: Rule = {
         "CassandraDatacenters must require TLS on the native transport (enabled, not optional) and encrypt all internode traffic.",
     enforcementLevel: "mandatory",
     severity: "critical",
+    // A datacenter's own spec decides it, and the engine shows a resource's inputs at preview
+    // even behind a cluster that does not exist yet.
+    scope: "resource",
+    appliesTo: (type) => isKind(type, "cassandra.datastax.com", "CassandraDatacenter"),
     remediationSteps:
         "In spec.config.cassandra-yaml set client_encryption_options {enabled: true, optional: false} and server_encryption_options.internode_encryption: all (the component does this unless allowPlaintextNativeTransport is set).",
     check(resources) {

@@ -14,6 +14,9 @@ export const sniPassthroughOnly: Rule = {
         "Traefik IngressRouteTCP, Istio Gateway/VirtualService, Kong TCPIngress and Gateway API Gateway/TLSRoute/TCPRoute that reach Cassandra use TLS passthrough with explicit SNI names; no HostSNI(`*`) or plain TCP on 9042.",
     enforcementLevel: "mandatory",
     severity: "high",
+    // Every route object is judged by its own spec: a resource policy sees it at preview.
+    scope: "resource",
+    appliesTo: (type) => ROUTE_KINDS.some(([group, kind]) => isKind(type, group, kind)),
     remediationSteps:
         "Route each node by its own SNI names with TLS passthrough (the ingress components do); never terminate TLS at the proxy or accept any SNI on the shared port.",
     check(resources) {
@@ -26,6 +29,17 @@ export const sniPassthroughOnly: Rule = {
         });
     },
 };
+
+const ROUTE_KINDS = [
+    ["traefik.io", "IngressRouteTCP"],
+    ["traefik.containo.us", "IngressRouteTCP"],
+    ["networking.istio.io", "Gateway"],
+    ["networking.istio.io", "VirtualService"],
+    ["configuration.konghq.com", "TCPIngress"],
+    ["gateway.networking.k8s.io", "Gateway"],
+    ["gateway.networking.k8s.io", "TLSRoute"],
+    ["gateway.networking.k8s.io", "TCPRoute"],
+] as const;
 
 const isCql = (port: unknown) => (CQL_PORTS as readonly number[]).includes(Number(port));
 const dedicated = (r: PolicyResourceLike) =>

@@ -25,6 +25,10 @@ export const strongKeys: Rule = {
         "tls.PrivateKey is RSA >= 2048 (3072 for CAs) or ECDSA >= P-256; CA certificates are CA certificates; node certificates carry SANs and a validity within the configured maximum.",
     enforcementLevel: "mandatory",
     severity: "high",
+    // Which key signs a CA and which CA signs a certificate is only in the property
+    // dependencies between resources, which the engine hands to stack policies.
+    scope: "stack",
+    appliesTo: (type) => type.startsWith("tls:index/"),
     remediationSteps:
         "Use the CertificateAuthority/NodeCertificates components (ECDSA P-256 by default, RSA 3072/4096 by tls.keyAlgorithm) or match their settings.",
     configSchema: {

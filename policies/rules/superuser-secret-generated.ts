@@ -10,6 +10,11 @@ export const superuserSecretGenerated: Rule = {
         "The Secret named by a CassandraDatacenter's superuserSecretName gets its password from another resource, not from hand-written config.",
     enforcementLevel: "advisory",
     severity: "medium",
+    // Needs the datacenter's superuserSecretName and the Secret's property dependencies together.
+    scope: "stack",
+    appliesTo: (type) =>
+        isKind(type, "cassandra.datastax.com", "CassandraDatacenter") ||
+        isKind(type, "core", "Secret"),
     remediationSteps:
         "Let the component generate the password (random.RandomPassword), or read it from a secret store; never put it in plain stack config.",
     check(resources) {

@@ -9,6 +9,11 @@ export const versionsPinned: Rule = {
         "Helm charts have an exact version, CassandraDatacenters an exact serverVersion, and container images a tag other than latest.",
     enforcementLevel: "advisory",
     severity: "low",
+    // Each chart, datacenter and workload carries its own versions.
+    scope: "resource",
+    appliesTo: (type) =>
+        type.startsWith("kubernetes:helm.sh/") ||
+        isKind(type, "cassandra.datastax.com", "CassandraDatacenter"),
     remediationSteps:
         "Pin chart versions and image tags to exact releases (see components/versions.ts).",
     check(resources) {

@@ -1,6 +1,5 @@
 import type { PeerCertificate } from "node:tls";
 import { describe, expect, it, vi } from "vitest";
-import { clientConfigFiles } from "../../components/client/client-config";
 import {
     externalClientOptions,
     RediscoveringTranslator,
@@ -52,6 +51,7 @@ describe("the client bundle", () => {
             externalAddress: "127.0.0.1",
             port: 19042,
             serverName: "dc1.db.example.com",
+            sniPort: 9042,
         });
         expect(externalClientBundle("c", "CA", routes, {}, {}).nodes[2].externalAddress).toBe(
             "dc2.db.example.com",
@@ -129,30 +129,5 @@ describe("RediscoveringTranslator", () => {
         expect([a, b]).toEqual(["127.0.0.1:19042", "127.0.0.1:19042"]);
         expect(discover).toHaveBeenCalledTimes(1);
         expect(await translate(t, "10.0.0.8", 9042)).toBe("10.0.0.8:9042");
-    });
-});
-
-describe("client-config files", () => {
-    it("writes verified-TLS settings for Java, Python, cqlsh and Node.js", () => {
-        const files = clientConfigFiles(bundle, "dc1");
-        expect(Object.keys(files).sort()).toEqual([
-            "application.conf",
-            "ca.pem",
-            "cqlshrc",
-            "node_client.ts",
-            "python_client.py",
-        ]);
-        expect(files["application.conf"]).toContain(
-            'basic.contact-points = ["127.0.0.1:19042", "127.0.0.1:19043"]',
-        );
-        expect(files["application.conf"]).toContain("hostname-validation = true");
-        expect(files.cqlshrc).toContain("validate = true");
-        expect(files["python_client.py"]).toContain(
-            'NODES = ["c-dc1-r1-sts-0.db.example.com", "c-dc1-r2-sts-0.db.example.com"]',
-        );
-        expect(files["python_client.py"]).toContain("ssl.CERT_REQUIRED");
-        expect(() => clientConfigFiles(bundle, "dc7")).toThrow(
-            'datacenter "dc7" is not in the bundle',
-        );
     });
 });

@@ -4,7 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { outputOf, RecordedResource, settled, setupMocks } from "../helpers/mocks";
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import { isIPv4 } from "node:net";
+import {
+    additionalSeeds,
+    DatacenterStatus,
+    hostIdsOf,
+} from "../../components/plan/datacenter-status";
+import { named, outputOf, RecordedResource, settled, setupMocks } from "../helpers/mocks";
 
 let resources: RecordedResource[];
 let mod: typeof import("../../components/cassandra-multicluster");
@@ -61,7 +68,8 @@ beforeAll(async () => {
 });
 
 const all = (type: string) => resources.filter((r) => r.type === type);
-const cassdcs = () => all("kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter");
+const CASSDC = "kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter";
+const cassdcs = () => all(CASSDC);
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const specOf = (dc: string) =>
     (cassdcs().find((r) => (r.inputs.metadata as { name: string }).name === dc)?.inputs.spec ??
@@ -76,7 +84,6 @@ describe("cass-operator and the CassandraDatacenters", () => {
                 ) ?? [];
             expect(waits).toEqual(
                 expect.arrayContaining([
-                    `kubernetes:yaml/v2:ConfigFile::mc-${dc}-operator-crd`,
                     `kubernetes:helm.sh/v4:Chart::mc-${dc}-operator-chart`,
                     `kubernetes:core/v1:Secret::mc-${dc}-superuser`,
                     `kubernetes:core/v1:Secret::mc-${dc}-node-tls`,
@@ -84,15 +91,32 @@ describe("cass-operator and the CassandraDatacenters", () => {
                 ]),
             );
         }
-        const charts = all("kubernetes:helm.sh/v4:Chart").filter(
-            (r) => r.inputs.chart === "cass-operator",
-        );
-        expect(charts).toHaveLength(2);
-        expect(charts[0].inputs).toMatchObject({
-            version: "0.64.1",
-            skipCrds: true,
-            values: { image: { tag: "v1.32.0" }, global: { clusterScoped: true } },
-        });
+    });
+
+    it("installs cass-operator from one chart release: its own CRDs and RBAC, the image it was generated for, after cert-manager", () => {
+        const charts = all("kubernetes:helm.sh/v4:Chart");
+        const operator = charts.filter((r) => r.inputs.chart === "cass-operator");
+        expect(operator).toHaveLength(2);
+        for (const chart of operator) {
+            // Chart 0.64.1's appVersion is 1.30.0 (k8ssandra/k8ssandra charts/cass-operator/Chart.yaml).
+            expect(chart.inputs).toMatchObject({
+                version: "0.64.1",
+                values: {
+                    image: { tag: "v1.30.0" },
+                    global: { clusterScoped: true },
+                    admissionWebhooks: { enabled: true },
+                    disableCertManagerCheck: true,
+                },
+            });
+            // Its CRDs (CassandraDatacenter, CassandraTask, ScheduledTask) are installed with it.
+            expect(chart.inputs.skipCrds).not.toBe(true);
+        }
+        expect(all("kubernetes:yaml/v2:ConfigFile")).toEqual([]);
+        for (const dc of ["dc1", "dc2"]) {
+            expect(dependsOn.get(`kubernetes:helm.sh/v4:Chart::mc-${dc}-operator-chart`)).toContain(
+                `kubernetes:helm.sh/v4:Chart::mc-${dc}-operator-cert-manager`,
+            );
+        }
     });
 
     it("puts every datacenter in one Cassandra cluster, racks on zones, storage on pd-ssd", () => {
@@ -129,13 +153,38 @@ describe("cass-operator and the CassandraDatacenters", () => {
         });
     });
 
-    it("wires each datacenter's seeds to the other datacenters' seed services", () => {
-        expect(specOf("dc1").additionalSeeds).toEqual([
-            "cassandra-seed-service.cassandra.svc.dc2.cassandra.internal",
-        ]);
-        expect(specOf("dc2").additionalSeeds).toEqual([
-            "cassandra-seed-service.cassandra.svc.dc1.cassandra.internal",
-        ]);
+    it("starts the first datacenter on its own seeds, so cass-operator labels one before starting", () => {
+        // cass-operator v1.30.0 reconcile_racks.go startOneNodePerRack: a seed is labelled before
+        // start only when the datacenter has no additional seeds (hasAdditionalSeeds).
+        expect(specOf("dc1").additionalSeeds).toEqual([]);
+    });
+
+    it("starts dc2 after dc1 is ready, joining through the pod IPs dc1's status reports", () => {
+        const dc1 = cassdcs().find((r) => r.name === "mc-dc1-cassdc") as RecordedResource;
+        const status = dc1.outputs.status as DatacenterStatus;
+        const seeds = specOf("dc2").additionalSeeds as string[];
+        expect(seeds).toEqual(additionalSeeds(c.plan.topology, 1, { dc1: status }));
+        expect(seeds).toHaveLength(3);
+        // IPs only: a host name would become an FQDN EndpointSlice kube-dns does not answer
+        // (construct_service.go newEndpointSlicesForAdditionalSeeds).
+        expect(seeds.every((s) => isIPv4(s))).toBe(true);
+        expect(
+            dependsOn.get(
+                "kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter::mc-dc2-cassdc",
+            ),
+        ).toContain("kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter::mc-dc1-cassdc");
+    });
+
+    it("waits for each datacenter to be ready, for a time that grows with its racks", () => {
+        for (const r of cassdcs()) {
+            const annotations = (r.inputs.metadata as { annotations: Record<string, string> })
+                .annotations;
+            expect(JSON.parse(annotations["pulumi.com/waitFor"])).toEqual([
+                "condition=Ready",
+                "jsonpath={.status.cassandraOperatorProgress}=Ready",
+            ]);
+            expect(Number(annotations["pulumi.com/timeoutSeconds"])).toBe(900);
+        }
     });
 
     it("turns on client TLS (not optional) and internode TLS with PEM files", () => {
@@ -225,11 +274,29 @@ describe("PKI", () => {
             "cassandra-dc1-rack2-sts-0.pem",
             "cassandra-dc1-rack3-sts-0.pem",
         ]);
-        expect(data["cassandra-dc1-rack2-sts-0.pem"]).toContain(
-            "mock key of mc-certs-cassandra-dc1-rack2-sts-0-key",
+        // The key in PKCS#8, the only form Cassandra 5.0.5's PEMReader parses; the provider's
+        // privateKeyPem (SEC1 for ECDSA) would not start.
+        const key = named(
+            resources,
+            "tls:index/privateKey:PrivateKey",
+            "mc-certs-cassandra-dc1-rack2-sts-0-key",
         );
-        expect(data["cassandra-dc1-rack2-sts-0.pem"]).toContain(
-            "mock certificate of mc-certs-cassandra-dc1-rack2-sts-0-cert",
+        const cert = named(
+            resources,
+            "tls:index/locallySignedCert:LocallySignedCert",
+            "mc-certs-cassandra-dc1-rack2-sts-0-cert",
+        );
+        const pem = data["cassandra-dc1-rack2-sts-0.pem"];
+        expect(pem.startsWith("-----BEGIN PRIVATE KEY-----\n")).toBe(true);
+        expect(pem).not.toContain("EC PRIVATE KEY");
+        expect(pem).toBe(`${key.outputs.privateKeyPemPkcs8}${cert.outputs.certPem}`);
+        const x509 = new X509Certificate(pem);
+        expect(x509.checkPrivateKey(createPrivateKey(pem))).toBe(true);
+        expect(x509.verify(new X509Certificate(data["ca.pem"]).publicKey)).toBe(true);
+        expect(x509.subjectAltName?.split(", ")).toEqual(
+            c.plan.pki.nodes
+                .find((n) => n.id === "cassandra-dc1-rack2-sts-0")
+                ?.dnsNames.map((n) => `DNS:${n}`),
         );
 
         // Run the init container's own command against a copy of the Secret's files.
@@ -269,7 +336,10 @@ describe("PKI", () => {
     it("keeps private keys secret and out of every plain output", async () => {
         const out = JSON.stringify(await outputOf(c.datacenters)) + (await outputOf(c.caCertPem));
         expect(out).not.toContain("PRIVATE KEY");
-        expect(await outputOf(c.caCertPem)).toContain("mock certificate of mc-ca-cert");
+        expect(await outputOf(c.caCertPem)).toBe(
+            named(resources, "tls:index/selfSignedCert:SelfSignedCert", "mc-ca-cert").outputs
+                .certPem,
+        );
         expect(await pulumi.isSecret(c.superuser)).toBe(true);
     });
 });
@@ -280,8 +350,15 @@ describe("stack outputs", () => {
         expect(out.dc2).toMatchObject({
             cassandraDatacenter: "dc2",
             seedService: "cassandra-seed-service.cassandra.svc.dc2.cassandra.internal",
-            additionalSeeds: ["cassandra-seed-service.cassandra.svc.dc1.cassandra.internal"],
+            additionalSeeds: specOf("dc2").additionalSeeds,
             superuserSecret: "cassandra-superuser",
         });
+        const status = named(resources, CASSDC, "mc-dc2-cassdc").outputs.status as DatacenterStatus;
+        expect(out.dc2.hostIds).toEqual(hostIdsOf(status));
+        expect(Object.keys(out.dc2.hostIds)).toEqual([
+            "cassandra-dc2-rack1-sts-0",
+            "cassandra-dc2-rack2-sts-0",
+            "cassandra-dc2-rack3-sts-0",
+        ]);
     });
 });

@@ -122,7 +122,7 @@ describe("CassandraMultiCluster on GKE", () => {
             "gcp:compute/firewall:Firewall",
             "gke-network-internode",
         ).inputs;
-        expect(internode.allows).toEqual([{ protocol: "tcp", ports: ["7000", "7001"] }]);
+        expect(internode.allows).toEqual([{ protocol: "tcp", ports: ["7000"] }]);
         expect(internode.sourceRanges).toEqual(pods);
         expect(internode.targetTags).toEqual(["cassandra-dc1-nodes", "cassandra-dc2-nodes"]);
         const cql = named(
@@ -214,6 +214,7 @@ describe("CassandraMultiCluster with stub DNS on GKE", () => {
         };
         expect(svc.metadata.annotations).toEqual({
             "networking.gke.io/load-balancer-type": "Internal",
+            "pulumi.com/waitFor": "jsonpath={.status.loadBalancer.ingress}",
         });
         const dc2 = c.plan.network.datacenters[1];
         expect(svc.spec.loadBalancerSourceRanges).toEqual([dc2.pods, dc2.nodes]);

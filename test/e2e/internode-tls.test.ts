@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { logFile, logSize } from "./harness/cassandra-node";
+import { logSince, logSize } from "./harness/cassandra-node";
 import { waitFor } from "./harness/exec";
 import { Fixture, fixture } from "./harness/fixture";
 import { plaintextInternodeReply } from "./harness/internode-probe";
@@ -18,7 +17,7 @@ describe("internode encryption", () => {
 
     it("every node's internode connections to its peers are TLS", () => {
         for (const n of f.state.nodes) {
-            const log = readFileSync(logFile(n.podName), "utf8");
+            const log = logSince(n.podName, 0);
             const established = log
                 .split("\n")
                 .filter((l) =>
@@ -44,7 +43,7 @@ describe("internode encryption", () => {
                 `${n.podName} to log why it refused`,
                 () =>
                     /attempted to establish an unencrypted connection|NotSslRecordException/.test(
-                        readFileSync(logFile(n.podName), "utf8").slice(from),
+                        logSince(n.podName, from),
                     ),
                 3000,
             );

@@ -1,85 +1,123 @@
-import { Client, errors, types } from "cassandra-driver";
+import { cpSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { restartNode } from "./harness/cassandra-node";
-import { bundleClientOptions } from "./harness/clients";
 import { nodeConfig } from "./harness/cluster";
+import { clientConfig, cqlsh, Driver, Route, startDriver } from "./harness/drivers";
+import { waitFor } from "./harness/exec";
 import { createKeyspace, Fixture, fixture, waitUntilHealthy } from "./harness/fixture";
 import { createCa, issue } from "./harness/pki";
-import { E2E_MTLS_SETTINGS, e2ePlan } from "./harness/topology";
+import { recordDriverFigures } from "./harness/report";
+import { e2ePlan } from "./harness/topology";
+import { WorkloadError } from "./harness/workload";
+
+const KEYSPACE = "e2e_mtls";
+const APP = "e2e-app";
+
+const ACCEPTED: readonly { driver: Driver; route: Route }[] = [
+    { driver: "java", route: "node" },
+    { driver: "java", route: "sni" },
+    { driver: "python", route: "node" },
+    { driver: "python", route: "sni" },
+    { driver: "node", route: "node" },
+];
 
 /**
- * With `tls.requireClientAuth`, the node's native transport (cassandra.yaml from
- * encryptionOptions with requireClientAuth: true) accepts only clients presenting a certificate
- * from the cluster CA, such as the ones the stack issues for `tls.clientCertificates`.
- * One dc2 node is restarted with that config for the duration of this file.
+ * With `tls.requireClientAuth`, the nodes running the CassandraDatacenter the program registers
+ * for it accept only clients presenting a certificate from the cluster CA: the one the stack
+ * outputs for `tls.clientCertificates` (`clientCertificates`), handed to every driver by
+ * `npm run client-config --client`. Both dc2 nodes run the mutual-TLS variant's spec for the
+ * duration of this file; the applications use dc2 as their local datacenter.
  */
-describe("mutual TLS on a node restarted with requireClientAuth", () => {
+describe("mutual TLS: datacenter dc2 restarted with requireClientAuth", () => {
     let f: Fixture;
-    let node: string;
-    let endpoint: string;
+    let withCert: string;
+    let withoutCert: string;
+    let rogueCert: string;
+    const dc2 = () => f.state.nodes.filter((n) => n.datacenter === "dc2");
 
     beforeAll(async () => {
         f = fixture();
-        const n = f.state.nodes.find((x) => x.datacenter === "dc2" && !x.seed)!;
-        node = n.podName;
-        endpoint = f.bundles.dc2.addressTranslation[`${n.ip}:9042`];
-        await restartNode(nodeConfig(f.state, node, { requireClientAuth: true }));
+        expect(
+            f.state.specs.mtls.dc2.config["cassandra-yaml"].client_encryption_options
+                .require_client_auth,
+        ).toBe(true);
+        await createKeyspace(await f.connect("dc1"), KEYSPACE, { dc1: 1, dc2: 1 });
+        for (const n of dc2()) {
+            await restartNode(nodeConfig(f.state, n.podName, "mtls"));
+        }
+        withCert = clientConfig(f.state, { bundle: "sni-ip", dc: "dc2", clientCertificate: APP });
+        withoutCert = clientConfig(f.state, { bundle: "sni-names", dc: "dc2" });
+        rogueCert = `${withCert}-rogue`;
+        cpSync(withCert, rogueCert, { recursive: true });
+        const plan = e2ePlan("mtls");
+        const rogue = await issue(
+            await createCa(plan.pki, "someone else's CA"),
+            plan.pki.clients[0],
+        );
+        writeFileSync(join(rogueCert, "client.pem"), rogue.certPem);
+        writeFileSync(join(rogueCert, "client-key.pem"), rogue.keyPem);
     });
     afterAll(async () => {
         await f.closeAll();
-        await restartNode(nodeConfig(f.state, node));
+        for (const n of dc2()) {
+            await restartNode(nodeConfig(f.state, n.podName));
+        }
         await waitUntilHealthy(f);
     });
 
-    /** A client that may talk to the mutual-TLS node only. */
-    const onlyThatNode = (clientCert?: { cert: string; key: string }) =>
-        new Client(
-            bundleClientOptions(f.bundles.dc2, {
-                ca: f.state.caPem,
-                contactPoints: [endpoint],
-                clientCert,
-            }),
-        );
+    it.each(ACCEPTED)(
+        "$driver ($route route) presents the bundle's client certificate: every dc2 node connected, keyed requests on their replica",
+        async ({ driver, route }) => {
+            const w = await startDriver(driver, withCert, "dc2", { route });
+            try {
+                await waitFor(
+                    "a connection to every dc2 node",
+                    async () => {
+                        const mine = (await w.info()).filter((n) => n.datacenter === "dc2");
+                        return mine.length === 2 && mine.every((n) => n.up && n.connections > 0);
+                    },
+                    15_000,
+                    200,
+                );
+                const r = await w.replicas(KEYSPACE, 200);
+                recordDriverFigures(`${driver} ${route} mutual TLS`, { replicas: r });
+                expect(r.onReplica / r.total).toBeGreaterThanOrEqual(0.99);
+                expect(Object.keys(r.coordinators)).toHaveLength(2);
+            } finally {
+                await w.kill();
+            }
+        },
+    );
 
-    it("refuses a client without a certificate", async () => {
-        const client = onlyThatNode();
-        const err = await client.connect().then(
-            () => undefined,
-            (e: unknown) => e,
-        );
-        await client.shutdown();
-        expect(err).toBeInstanceOf(errors.NoHostAvailableError);
-        const inner = Object.values(
-            (err as errors.NoHostAvailableError).innerErrors,
-        ) as NodeJS.ErrnoException[];
-        expect(inner.map((e) => e.code ?? e.message).join(" ")).toMatch(
-            /CERTIFICATE_REQUIRED|certificate required|ECONNRESET|closed/i,
-        );
+    it("cqlsh presents it too", () => {
+        const r = cqlsh(withCert, "SELECT host_id FROM system.local");
+        expect(r.status, r.output).toBe(0);
+        expect(r.output).toContain(f.state.hostIds[dc2()[0].podName]);
     });
 
-    it("refuses a client certificate from another CA", async () => {
-        const plan = e2ePlan(E2E_MTLS_SETTINGS);
-        const rogueCa = await createCa(plan.pki, "someone else's CA");
-        const rogue = await issue(rogueCa, plan.pki.clients[0]);
-        const client = onlyThatNode({ cert: rogue.certPem, key: rogue.keyPem });
-        await expect(client.connect()).rejects.toBeInstanceOf(errors.NoHostAvailableError);
-        await client.shutdown();
-    });
+    it.each(["java", "python", "node"] as const)(
+        "%s without a client certificate is refused",
+        async (driver) => {
+            await expect(startDriver(driver, withoutCert, "dc2")).rejects.toBeInstanceOf(
+                WorkloadError,
+            );
+        },
+    );
 
-    it("accepts the bundle's client certificate and serves LOCAL_QUORUM traffic through that node", async () => {
-        const id = e2ePlan(E2E_MTLS_SETTINGS).pki.clients[0].id;
-        const client = onlyThatNode(f.state.clientCerts[id]);
-        await client.connect();
-        try {
-            const host = client.hosts.values().find((h) => f.podOfEndpoint(h.address) === node)!;
-            await createKeyspace(client, "e2e_mtls", { dc1: 2, dc2: 2 });
-            const lq = { prepare: true, consistency: types.consistencies.localQuorum, host };
-            await client.execute("INSERT INTO e2e_mtls.kv (k, v) VALUES (?, ?)", ["mtls", id], lq);
-            const rs = await client.execute("SELECT v FROM e2e_mtls.kv WHERE k = ?", ["mtls"], lq);
-            expect(rs.first()["v"]).toBe(id);
-            expect(f.podOfEndpoint(rs.info.queriedHost)).toBe(node);
-        } finally {
-            await client.shutdown();
+    it.each(["java", "python", "node"] as const)(
+        "%s with a client certificate from another CA is refused",
+        async (driver) => {
+            await expect(startDriver(driver, rogueCert, "dc2")).rejects.toBeInstanceOf(
+                WorkloadError,
+            );
+        },
+    );
+
+    it("cqlsh without a client certificate, or with one from another CA, is refused", () => {
+        for (const dir of [withoutCert, rogueCert]) {
+            const r = cqlsh(dir, "SELECT host_id FROM system.local");
+            expect(r.status, `${dir}: ${r.output}`).not.toBe(0);
         }
     });
 });

@@ -1,15 +1,15 @@
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
 import { AddressInfo } from "node:net";
 import { createServer } from "node:tls";
 import { Client, errors } from "cassandra-driver";
 import { beforeAll, describe, expect, it } from "vitest";
-import { logFile, logSize } from "./harness/cassandra-node";
+import { logSince, logSize } from "./harness/cassandra-node";
 import { bundleClientOptions, tlsOptions } from "./harness/clients";
 import { Fixture, fixture } from "./harness/fixture";
 import { nodeBackend, proxyStats } from "./harness/haproxy";
 import { createCa, issue, loadCa } from "./harness/pki";
 import { tlsProbe } from "./harness/tls-probe";
+import { nodePemKey, secretNames } from "../../components/plan/datacenter-spec";
 import { e2ePlan } from "./harness/topology";
 
 /** Error codes the driver collected per host when it gave up. */
@@ -59,7 +59,7 @@ describe("TLS is required and verified end to end", () => {
         expect(after.bytesToBackend[nodeBackend(node.podName)]).toBeGreaterThan(
             before.bytesToBackend[nodeBackend(node.podName)],
         );
-        expect(readFileSync(logFile(node.podName), "utf8").slice(logFrom)).toMatch(
+        expect(logSince(node.podName, logFrom)).toMatch(
             /NotSslRecordException: not an SSL\/TLS record/,
         );
     });
@@ -75,12 +75,17 @@ describe("TLS is required and verified end to end", () => {
         }
     });
 
-    it("a node certificate without the entry point name fails hostname verification; the planned one passes", async () => {
+    it("a node certificate without the entry point name fails hostname verification; the program's own passes", async () => {
         const plan = e2ePlan();
         const ca = await loadCa(f.state.caPem, f.state.caKeyPem, plan.pki.key);
         const nodePlan = plan.pki.nodes[0];
         const entry = f.bundles[nodePlan.datacenter].serverName;
-        const good = await issue(ca, nodePlan);
+        // The node's PEM pair exactly as the program's Secret holds it.
+        const pem =
+            f.state.secrets[secretNames(plan.settings.clusterName, nodePlan.datacenter).tls][
+                nodePemKey(nodePlan.id)
+            ];
+        const good = { keyPem: pem, certPem: pem };
         const bad = await issue(ca, nodePlan, {
             dnsNames: nodePlan.dnsNames.filter((n) => n !== entry),
         });

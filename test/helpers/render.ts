@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { vi } from "vitest";
 import { renderStack, RenderedStack } from "../../components/render/render-stack";
-import { asPolicyResources } from "../../policies/offline";
+import { asPolicyResources, PolicyViews, policyViews } from "../../policies/offline";
 import type { PolicyResourceLike } from "../../policies/resource";
 
 export const PROJECT_DIR = join(__dirname, "..", "..");
@@ -21,9 +21,14 @@ export async function render(
     });
 }
 
-/** The rendered stack's resources as the policy pack sees them. */
+/** The rendered stack's resources with their inputs, as the pack's resource policies see them. */
 export function policyResources(r: RenderedStack): PolicyResourceLike[] {
-    return asPolicyResources(r.resources, r.stack, "cassandra-multicluster");
+    return asPolicyResources(r.resources, r.stack, r.project);
+}
+
+/** The rendered stack as the engine shows it to resource and stack policies. */
+export function policyViewsOf(r: RenderedStack): PolicyViews {
+    return policyViews(r.resources, r.stack, r.project);
 }
 
 /** The existingClusters stack the tests use: one datacenter on a k3d-style cluster. */

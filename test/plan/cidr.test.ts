@@ -7,6 +7,7 @@ import {
     findOverlaps,
     format,
     Ipv4Range,
+    isPrivateRange,
     last,
     overlaps,
     OwnedRange,
@@ -58,7 +59,6 @@ describe("cidrProblem", () => {
 
     it.each([
         "",
-        "10.0.0.0",
         "10.0.0/8",
         "10.0.0.0.0/8",
         "10.0.0.0/",
@@ -104,14 +104,28 @@ describe("cidrProblem", () => {
         expect(cidrProblem(suggestion)).toBeUndefined();
     });
 
-    // cidrProblem accepts leading zeros ("010.0.0.0/8", "10.0.0.0/08"), and callers pass the
-    // string through unchanged (the firewall gets "010.1.2.0/24"); see the report.
-    it.each([["010.0.0.0/8"], ["10.0.0.0/08"], ["10.00.0.0/16"]])(
-        "rejects leading zeros in %s",
-        (cidr) => {
-            expect(cidrProblem(cidr)).toContain("is not an IPv4 CIDR range");
-        },
-    );
+    // Leading zeros read as octal to some tools ("010" is 8) and GCP rejects them: the message
+    // says so and gives the decimal range the user most likely meant.
+    it.each([
+        ["010.0.0.0/8", '"010"', "10.0.0.0/8"],
+        ["10.0.0.0/08", '"/08"', "10.0.0.0/8"],
+        ["10.00.0.0/16", '"00"', "10.0.0.0/16"],
+        ["010.001.0.0/16", '"010", "001"', "10.1.0.0/16"],
+    ])("rejects leading zeros in %s, naming them and the decimal range", (cidr, zeros, meant) => {
+        expect(cidrProblem(cidr)).toBe(
+            `"${cidr}" has a leading zero in ${zeros}: some tools read such numbers as octal and GCP rejects them; write ${meant}`,
+        );
+        expect(cidrProblem(meant)).toBeUndefined();
+    });
+
+    it.each([
+        ["10.0.0.0", "10.0.0.0/32", "10.0.0.0/24"],
+        ["203.0.113.7", "203.0.113.7/32", "203.0.113.0/24"],
+    ])("rejects the bare address %s with the /32 hint", (cidr, single, network) => {
+        expect(cidrProblem(cidr)).toBe(
+            `"${cidr}" is a single address, not a range; write ${single} for that address alone, or the network it belongs to, e.g. ${network}`,
+        );
+    });
 
     it("suggests an aligned range containing the address for any unaligned input", () => {
         fc.assert(
@@ -135,6 +149,34 @@ describe("cidrProblem", () => {
             ),
             { numRuns: NUM_RUNS },
         );
+    });
+});
+
+describe("isPrivateRange", () => {
+    it.each([
+        "10.0.0.0/8",
+        "10.4.0.0/14",
+        "172.16.0.0/12",
+        "192.168.10.0/24",
+        "100.64.0.0/10",
+        // The e2e stack's pod and service ranges (RFC 2544 benchmarking).
+        "198.18.0.0/15",
+        "198.18.1.0/24",
+        "203.0.113.0/24",
+        "240.0.0.0/4",
+    ])("accepts %s, which GKE takes as private address space", (cidr) => {
+        expect(isPrivateRange(cidr)).toBe(true);
+    });
+
+    it.each([
+        "8.0.0.0/8",
+        "0.0.0.0/0",
+        "10.0.0.0/7",
+        "172.32.0.0/16",
+        "198.16.0.0/14",
+        "1.2.3.4/32",
+    ])("refuses %s: public, or wider than any private range", (cidr) => {
+        expect(isPrivateRange(cidr)).toBe(false);
     });
 });
 

@@ -243,7 +243,7 @@ describe("planNetwork allocation problems", () => {
             [
                 {
                     path: "network.supernet",
-                    reason: "10.0.0.0/15 holds 2 /16 datacenter blocks but 3 datacenters are declared",
+                    reason: 'holds 2 /16 datacenter block(s) (network.datacenterPrefix, 16 unless set) but 3 datacenters are declared; the largest block needed is a /18: datacenter "dc1" needs 8336 addresses for 64 nodes (pods /20, services /20, nodes /25, control plane /28). Set network.datacenterPrefix to a value from 17 to 18 to keep 10.0.0.0/15, or keep /16 blocks in a /14 supernet (e.g. 10.0.0.0/14)',
                 },
             ],
         );
@@ -258,7 +258,7 @@ describe("planNetwork allocation problems", () => {
             [
                 {
                     path: "network.datacenterPrefix",
-                    reason: "/12 per datacenter is larger than the supernet 10.0.0.0/16; use a prefix of at least /16",
+                    reason: 'a /12 datacenter block (network.datacenterPrefix, 16 unless set) is larger than the supernet 10.0.0.0/16; the largest block needed is a /18: datacenter "dc1" needs 8336 addresses for 64 nodes (pods /20, services /20, nodes /25, control plane /28). Set network.datacenterPrefix to a value from 16 to 18 to keep 10.0.0.0/16, or keep /12 blocks in a /12 supernet (e.g. 10.0.0.0/12)',
                 },
             ],
         );
@@ -310,8 +310,55 @@ describe("planNetwork allocation problems", () => {
         const err = caught as pulumi.InputPropertiesError;
         expect(err.message).toBe(CONFIG_ERROR);
         expectProblemList(err.errors, [
-            { path: "network.supernet", reason: "holds 1 /16 datacenter blocks" },
+            { path: "network.supernet", reason: "holds 1 /16 datacenter block(s)" },
         ]);
+    });
+
+    // Issue #16, item 4: a supernet too small used to blame network.datacenterPrefix (never set),
+    // then the block count, then a datacenter's block size: three rounds.
+    it("names the smallest supernet that fits, in one message that fixes the layout when followed", () => {
+        const raw = {
+            datacenters: [gkeDc("dc1"), gkeDc("dc2")],
+            network: { supernet: "10.0.0.0/20" },
+        };
+        expectNoPlan(settings(raw), [
+            {
+                path: "network.supernet",
+                reason: '10.0.0.0/20 is too small for 2 datacenters: the largest block needed is a /18: datacenter "dc1" needs 8336 addresses for 64 nodes (pods /20, services /20, nodes /25, control plane /28), so the supernet must be a /17 or larger; use e.g. 10.0.0.0/17 with network.datacenterPrefix: 18',
+            },
+        ]);
+        planOf(settings({ ...raw, network: { supernet: "10.0.0.0/17", datacenterPrefix: 18 } }));
+    });
+
+    it("suggests a private supernet when the one around the given supernet would be public", () => {
+        expectNoPlan(
+            settings({
+                datacenters: ["dc1", "dc2", "dc3", "dc4", "dc5"].map((n) => gkeDc(n)),
+                network: { supernet: "192.168.0.0/16", datacenterPrefix: 18 },
+            }),
+            [
+                {
+                    path: "network.supernet",
+                    // 192.168.0.0/15 would reach into public space.
+                    reason: "so the supernet must be a /15 or larger; use e.g. 10.0.0.0/15",
+                },
+            ],
+        );
+    });
+
+    it("says when no private range can hold the datacenters", () => {
+        expectNoPlan(
+            settings({
+                datacenters: [gkeDc("dc1", 3, { maxNodes: 100000 }), gkeDc("dc2")],
+                network: { supernet: "10.0.0.0/8", datacenterPrefix: 8 },
+            }),
+            [
+                {
+                    path: "network.supernet",
+                    reason: "and 2 such blocks need a /7, larger than any private range (10.0.0.0/8 holds 1); lower maxNodes or network.maxPodsPerNode",
+                },
+            ],
+        );
     });
 });
 
@@ -352,7 +399,7 @@ describe("planNetwork properties", () => {
         return format({ base: (l.supernetAddress & mask) >>> 0, prefix: l.supernetPrefix });
     }
 
-    function settingsOf(l: Layout): Settings {
+    function settingsOf(l: Layout, network: Record<string, unknown> = {}): Settings {
         return parseSettings({
             datacenters: l.dcs.map((d, i) => ({
                 name: `dc${i}`,
@@ -365,34 +412,85 @@ describe("planNetwork properties", () => {
                 supernet: supernetOf(l),
                 datacenterPrefix: l.datacenterPrefix,
                 maxPodsPerNode: l.maxPodsPerNode,
+                // Random supernets are mostly public address space; the planner is the subject here.
+                allowPublicRanges: true,
+                ...network,
             },
         });
     }
 
-    it("produces a plan exactly when there are no problems, and only known problems", () => {
+    /**
+     * The network settings each fix a problem proposes: "set network.datacenterPrefix to N" or
+     * "a value from A to B", "use e.g. <supernet> with network.datacenterPrefix: N", "keep /b
+     * blocks in a /p supernet (e.g. <supernet>)".
+     */
+    function proposedFixes(reason: string): Record<string, unknown>[] {
+        const fixes: Record<string, unknown>[] = [];
+        const prefixes = /network\.datacenterPrefix to (?:a value from (\d+) to )?(\d+)/.exec(
+            reason,
+        );
+        if (prefixes) {
+            for (const p of [prefixes[1], prefixes[2]].filter((x) => x !== undefined)) {
+                fixes.push({ datacenterPrefix: Number(p) });
+            }
+        }
+        const bigger = /use e\.g\. (\S+?)(?: with network\.datacenterPrefix: (\d+))?$/.exec(reason);
+        if (bigger) {
+            fixes.push({
+                supernet: bigger[1],
+                ...(bigger[2] ? { datacenterPrefix: Number(bigger[2]) } : {}),
+            });
+        }
+        const keep = /keep \/\d+ blocks in a \/\d+ supernet \(e\.g\. (\S+)\)/.exec(reason);
+        if (keep) {
+            fixes.push({ supernet: keep[1] });
+        }
+        return fixes;
+    }
+
+    it("produces a plan exactly when there are no problems, and every fix it proposes gives a plan in one step", () => {
+        let followed = 0;
         fc.assert(
             fc.property(layout, (l) => {
                 const result = planNetwork(settingsOf(l));
                 expect(result.plan === undefined).toBe(result.problems.length > 0);
-                const slots = 2 ** (l.datacenterPrefix - l.supernetPrefix);
-                if (l.dcs.length > slots) {
-                    expectProblemList(result.problems, [
-                        {
-                            path: "network.supernet",
-                            reason: `holds ${slots} /${l.datacenterPrefix} datacenter blocks`,
-                        },
-                    ]);
+                if (result.problems.length === 0) {
                     return;
                 }
-                for (const p of result.problems) {
-                    expect(p.propertyPath).toMatch(/^datacenters\[\d\]$/);
-                    expect(p.reason).toContain(
-                        `/${l.datacenterPrefix} holds ${2 ** (32 - l.datacenterPrefix)}`,
+                const layoutWide = result.problems.filter((p) =>
+                    p.propertyPath.startsWith("network."),
+                );
+                if (layoutWide.length > 0) {
+                    // The supernet cannot hold the blocks: one message, never per datacenter too.
+                    expect(result.problems).toHaveLength(1);
+                    expect(layoutWide[0].propertyPath).toMatch(
+                        /^network\.(supernet|datacenterPrefix)$/,
                     );
+                } else {
+                    for (const p of result.problems) {
+                        expect(p.propertyPath).toMatch(/^datacenters\[\d\]$/);
+                        expect(p.reason).toContain(
+                            `/${l.datacenterPrefix} holds ${2 ** (32 - l.datacenterPrefix)}`,
+                        );
+                    }
+                }
+                const reason = result.problems[0].reason;
+                if (reason.includes("larger than any private range")) {
+                    return;
+                }
+                const fixes = proposedFixes(reason);
+                expect(fixes.length, reason).toBeGreaterThan(0);
+                for (const fix of fixes) {
+                    const fixed = planNetwork(settingsOf(l, fix));
+                    expect(fixed.problems, `${reason}\nfollowing ${JSON.stringify(fix)}`).toEqual(
+                        [],
+                    );
+                    followed++;
                 }
             }),
             { numRuns: NUM_RUNS },
         );
+        expect(followed).toBeGreaterThan(0);
     });
 
     it("never overlaps, keeps every range in the supernet and its block, and sizes ranges for the nodes", () => {

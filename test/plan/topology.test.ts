@@ -241,8 +241,8 @@ describe("buildTopology names", () => {
     });
 });
 
-describe("seeds", () => {
-    it("points each datacenter's additionalSeeds at the other datacenters' seed FQDNs only", () => {
+describe("seed services", () => {
+    it("names each datacenter's seed service under its own cluster domain", () => {
         const t = buildTopology(
             parseSettings({
                 datacenters: [
@@ -252,24 +252,11 @@ describe("seeds", () => {
                 ],
             }),
         );
-        const seeds = t.datacenters.map((d) => d.seedFqdn);
-        expect(seeds).toEqual([
+        expect(t.datacenters.map((d) => d.seedFqdn)).toEqual([
             "cassandra-seed-service.cassandra.svc.dc1.cassandra.internal",
             "cassandra-seed-service.cassandra.svc.dc2.cassandra.internal",
             "cassandra-seed-service.cassandra.svc.dc3.cassandra.internal",
         ]);
-        expect(t.datacenters.map((d) => d.additionalSeeds)).toEqual([
-            [seeds[1], seeds[2]],
-            [seeds[0], seeds[2]],
-            [seeds[0], seeds[1]],
-        ]);
-    });
-
-    it("a single datacenter has no additional seeds", () => {
-        expect(
-            buildTopology(parseSettings({ datacenters: [gkeDc("dc1")] })).datacenters[0]
-                .additionalSeeds,
-        ).toEqual([]);
     });
 
     it("with stub domains, seeds live in the per-datacenter namespaces", () => {
@@ -277,12 +264,6 @@ describe("seeds", () => {
         expect(t.datacenters.map((d) => d.seedFqdn)).toEqual([
             "cassandra-seed-service.cassandra-dc1.svc.cluster.local",
             "cassandra-seed-service.cassandra-dc2.svc.cluster.local",
-        ]);
-        expect(t.datacenters[0].additionalSeeds).toEqual([
-            "cassandra-seed-service.cassandra-dc2.svc.cluster.local",
-        ]);
-        expect(t.datacenters[1].additionalSeeds).toEqual([
-            "cassandra-seed-service.cassandra-dc1.svc.cluster.local",
         ]);
     });
 });
@@ -555,15 +536,15 @@ describe("planFirewall", () => {
         expect(nodeTag("cassandra", "dc1")).toBe("cassandra-dc1-nodes");
     });
 
-    it("allows internode 7000/7001 from every datacenter's pod range to every node pool", () => {
+    it("allows internode 7000 (TLS; the legacy 7001 stays closed) from every datacenter's pod range to every node pool", () => {
         expect(rule(rules, "internode")).toMatchObject({
             action: "allow",
             priority: 1000,
-            ports: ["7000", "7001"],
+            ports: ["7000"],
             sourceRanges: ["10.0.0.0/20", "10.1.0.0/20"],
             targetTags: tags,
         });
-        expect([...INTERNODE_PORTS]).toEqual(["7000", "7001"]);
+        expect([...INTERNODE_PORTS]).toEqual(["7000"]);
     });
 
     it("allows native transport 9042 from the client ranges and every pod range", () => {
@@ -718,6 +699,33 @@ describe("buildPlan", () => {
         expectProblemList(err.errors, [
             { path: "datacenters[0].name", reason: "is 41 characters; GKE allows 40" },
             { path: "datacenters[0]", reason: "but its block 10.0.0.0/24 holds 256" },
+        ]);
+    });
+});
+
+describe("gateway-api listeners", () => {
+    it("refuses a datacenter that needs more listeners than a Gateway holds, before any resource", () => {
+        const dc = (size: number) => ({
+            name: "dc1",
+            region: "us-west1",
+            zones: ["us-west1-a", "us-west1-b", "us-west1-c"],
+            size,
+            maxNodes: 128,
+        });
+        const settings = (size: number) =>
+            parseSettings({
+                datacenters: [dc(size)],
+                ingress: "gateway-api",
+                externalDomain: "cassandra.example.com",
+                clientCidrs: ["203.0.113.0/24"],
+            });
+        // 63 nodes + the 9042 listener = 64, the most a Gateway holds (gateway-api v1.6.1 CRD, maxItems).
+        expect(validateTopology(settings(63), buildTopology(settings(63)))).toEqual([]);
+        expectProblemList(validateTopology(settings(66), buildTopology(settings(66))), [
+            {
+                path: "datacenters[0].size",
+                reason: "67 in all, but a Gateway holds at most 64 (Gateway API v1.6.1): keep it to 63 nodes, or use ingress traefik, istio or kong",
+            },
         ]);
     });
 });

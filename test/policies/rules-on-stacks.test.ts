@@ -1,10 +1,11 @@
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RenderedStack } from "../../components/render/render-stack";
 import { runRules } from "../../policies/offline";
-import { toStackPolicy } from "../../policies/pack";
+import { toPolicy } from "../../policies/pack";
 import type { PolicyResourceLike } from "../../policies/resource";
 import { rules } from "../../policies/rules";
-import { LOCAL_OVERRIDES, policyResources, render } from "../helpers/render";
+import { LOCAL_OVERRIDES, policyResources, policyViewsOf, render } from "../helpers/render";
 
 let dev: RenderedStack;
 let local: RenderedStack;
@@ -16,14 +17,14 @@ beforeAll(async () => {
 
 describe("the pack on our own stacks", () => {
     it("passes every rule on the dev stack", () => {
-        const verdicts = runRules(rules, policyResources(dev));
+        const verdicts = runRules(rules, policyViewsOf(dev));
         expect(verdicts.map((v) => v.rule)).toEqual(rules.map((r) => r.name));
         expect(verdicts.flatMap((v) => v.violations)).toEqual([]);
     });
 
     it("passes every rule on an existingClusters stack", () => {
         expect(local.resources.some((r) => r.type.startsWith("gcp:"))).toBe(false);
-        expect(runRules(rules, policyResources(local)).flatMap((v) => v.violations)).toEqual([]);
+        expect(runRules(rules, policyViewsOf(local)).flatMap((v) => v.violations)).toEqual([]);
     });
 
     it("links certificates to their keys, requests and CA the way the CLI's property dependencies do", () => {
@@ -48,14 +49,14 @@ describe("the pack on our own stacks", () => {
     });
 });
 
-describe("the pack through @pulumi/policy's stack-policy interface", () => {
+describe("the pack through @pulumi/policy's policy interfaces", () => {
     it("reports through reportViolation with the rule's metadata", () => {
         const resources = policyResources(dev).map((r) =>
             r.type === "gcp:compute/subnetwork:Subnetwork" && r.name.endsWith("-dc2")
                 ? { ...r, props: { ...r.props, ipCidrRange: "10.0.32.0/25" } }
                 : r,
         );
-        const policy = toStackPolicy(rules[0]);
+        const policy = toPolicy(rules[0]) as StackValidationPolicy;
         expect(policy).toMatchObject({
             name: "no-overlapping-ranges",
             enforcementLevel: "mandatory",
@@ -64,7 +65,9 @@ describe("the pack through @pulumi/policy's stack-policy interface", () => {
         const args = { resources, getConfig: () => ({}) } as unknown as Parameters<
             NonNullable<typeof policy.validateStack>
         >[0];
-        void policy.validateStack?.(args, (message, urn) => reported.push({ message, urn }));
+        void policy.validateStack(args, (message: string, urn?: string) =>
+            reported.push({ message, urn }),
+        );
         expect(reported).toHaveLength(1);
         expect(reported[0].message).toContain(
             "Subnetwork cassandra-multicluster-network-dc1 primary 10.0.32.0/25 overlaps Subnetwork cassandra-multicluster-network-dc2 primary 10.0.32.0/25",

@@ -8,7 +8,8 @@ import { strongKeys } from "../../policies/rules/strong-keys";
 import { superuserSecretGenerated } from "../../policies/rules/superuser-secret-generated";
 import { versionsPinned } from "../../policies/rules/versions-pinned";
 import { DEDICATED_PORT_ANNOTATION } from "../../components/plan/routes";
-import { policyResources, render } from "../helpers/render";
+import { PUBLIC_CLIENTS_ANNOTATION, publicClientsMarker } from "../../components/checks/exposure";
+import { LOCAL_OVERRIDES, policyResources, render } from "../helpers/render";
 
 let good: PolicyResourceLike[];
 
@@ -239,6 +240,119 @@ describe("no-open-cql", () => {
         expect(messages(noOpenCql, bad)).toEqual([
             "Firewall cassandra-native-transport: admits 0.0.0.0/0 to port 9042; restrict sourceRanges to the declared client ranges",
         ]);
+    });
+
+    // Issue #16, item 3: the same Service name exists in every datacenter's cluster.
+    it("names the datacenter of each Service, so the same Service in two clusters is told apart", () => {
+        const open = (dc?: string) =>
+            k8s(
+                "kubernetes:core/v1:Service",
+                {
+                    metadata: {
+                        name: "traefik",
+                        namespace: "traefik",
+                        ...(dc ? { labels: { "cassandra-multicluster/datacenter": dc } } : {}),
+                    },
+                    spec: { type: "LoadBalancer", ports: [{ port: 9042 }] },
+                },
+                dc ? `cassandra-${dc}-ingress-svc` : "by-hand",
+            );
+        expect(messages(noOpenCql, [open("dc1"), open("dc2"), open()])).toEqual([
+            "Service traefik/traefik (datacenter dc1): LoadBalancer exposes CQL (9042) without loadBalancerSourceRanges; list the client ranges",
+            "Service traefik/traefik (datacenter dc2): LoadBalancer exposes CQL (9042) without loadBalancerSourceRanges; list the client ranges",
+            "Service traefik/traefik: LoadBalancer exposes CQL (9042) without loadBalancerSourceRanges; list the client ranges",
+        ]);
+    });
+
+    // Issue #16, item 3: allowPublicClients is a documented opt-in the pack honours.
+    describe("the allow-public-clients opt-in", () => {
+        const lb = (ranges: string[], annotation?: string, ports = [{ port: 9042 }]) =>
+            k8s("kubernetes:core/v1:Service", {
+                metadata: {
+                    name: "cql",
+                    namespace: "db",
+                    labels: { "cassandra-multicluster/datacenter": "dc1" },
+                    ...(annotation === undefined
+                        ? {}
+                        : { annotations: { [PUBLIC_CLIENTS_ANNOTATION]: annotation } }),
+                },
+                spec: { type: "LoadBalancer", ports, loadBalancerSourceRanges: ranges },
+            });
+
+        it("accepts an open range the Service's annotation lists, and only that one", () => {
+            expect(messages(noOpenCql, [lb(["0.0.0.0/0"], "0.0.0.0/0")])).toEqual([]);
+            expect(messages(noOpenCql, [lb(["0.0.0.0/0", "0.0.0.0/1"], "0.0.0.0/1")])).toEqual([
+                `Service db/cql (datacenter dc1): LoadBalancer admits 0.0.0.0/0 to CQL (9042); list the client ranges instead (/8 or narrower), or, if that exposure is deliberate, annotate the Service ${PUBLIC_CLIENTS_ANNOTATION}: "0.0.0.0/0" (what allowPublicClients: true does for the stack's own entry points)`,
+            ]);
+        });
+
+        it("never makes the management API acceptable", () => {
+            expect(messages(noOpenCql, [lb(["0.0.0.0/0"], "0.0.0.0/0", [{ port: 8080 }])])).toEqual(
+                [expect.stringContaining("exposes the management API (8080)")],
+            );
+        });
+
+        it("accepts an open firewall range for CQL only when the rule's description declares it", () => {
+            const firewall = (description: string, ports: string[]) =>
+                k8s("gcp:compute/firewall:Firewall", {
+                    name: "cql-from-anywhere",
+                    direction: "INGRESS",
+                    description,
+                    sourceRanges: ["0.0.0.0/0"],
+                    allows: [{ protocol: "tcp", ports }],
+                });
+            const declared = `CQL from anywhere${publicClientsMarker(["203.0.113.0/24", "0.0.0.0/0"])}`;
+            expect(declared).toBe(`CQL from anywhere [${PUBLIC_CLIENTS_ANNOTATION}: 0.0.0.0/0]`);
+            expect(messages(noOpenCql, [firewall(declared, ["9042"])])).toEqual([]);
+            expect(messages(noOpenCql, [firewall("CQL from anywhere", ["9042"])])).toEqual([
+                "Firewall cql-from-anywhere: admits 0.0.0.0/0 to port 9042; restrict sourceRanges to the declared client ranges",
+            ]);
+            expect(messages(noOpenCql, [firewall(declared, ["8080"])])).toEqual([
+                "Firewall cql-from-anywhere: admits 0.0.0.0/0 to port 8080; restrict sourceRanges to the declared client ranges",
+            ]);
+        });
+
+        it.each(["traefik", "loadbalancer"])(
+            "a stack with allowPublicClients and ingress %s passes no-open-cql: its entry points carry the annotation",
+            async (ingress) => {
+                const rendered = await render("dev", {
+                    ...LOCAL_OVERRIDES,
+                    ingress,
+                    ingressController: undefined,
+                    clientCidrs: ["0.0.0.0/0"],
+                    allowPublicClients: true,
+                });
+                const resources = policyResources(rendered);
+                const entryPoints = resources.filter(
+                    (r) =>
+                        r.type === "kubernetes:core/v1:Service" &&
+                        r.props.spec?.type === "LoadBalancer",
+                );
+                expect(entryPoints.length).toBeGreaterThan(0);
+                for (const svc of entryPoints) {
+                    expect(svc.props.metadata.annotations[PUBLIC_CLIENTS_ANNOTATION]).toBe(
+                        "0.0.0.0/0",
+                    );
+                }
+                expect(messages(noOpenCql, resources)).toEqual([]);
+            },
+            60_000,
+        );
+
+        it("a GKE stack with allowPublicClients passes no-open-cql: its native-transport firewall rule declares the open ranges", async () => {
+            const rendered = await render("dev", {
+                clientCidrs: ["0.0.0.0/0"],
+                allowPublicClients: true,
+            });
+            const resources = policyResources(rendered);
+            const cql = resources.find(
+                (r) =>
+                    r.type === "gcp:compute/firewall:Firewall" &&
+                    String(r.props.description).startsWith("CQL (9042)"),
+            );
+            expect(cql?.props.description).toContain(`[${PUBLIC_CLIENTS_ANNOTATION}: 0.0.0.0/0]`);
+            expect(messages(noOpenCql, resources)).toEqual([]);
+        }, 60_000);
     });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -60,12 +60,49 @@ describe("npm run plan", () => {
         expect(overlap.out).toContain(
             "network.ranges.dc1.nodes 10.0.0.0/24 overlaps network.ranges.dc2.nodes 10.0.0.0/24",
         );
-        expect(existsSync(join(out, "overlap", "plan.md"))).toBe(false);
+        // A failed run leaves a plan.md that says so, and no manifests.
+        expect(readFileSync(join(out, "overlap", "plan.md"), "utf8")).toMatch(
+            /^# Plan for stack `overlap`: FAILED\n/,
+        );
+        expect(existsSync(join(out, "overlap", "manifests"))).toBe(false);
 
         expect(plaintext.code).toBe(1);
         expect(plaintext.out).toContain(
             "policy native-transport-encrypted (mandatory): 2 violation(s)",
         );
         expect(plaintext.out).toContain("client_encryption_options.enabled is false");
+    }, 120_000);
+});
+
+describe("npm run plan into a folder holding an earlier run", () => {
+    // Issue #16, item 6: a failed run used to leave the earlier plan.md and manifests in place
+    // while printing "nothing was rendered".
+    it("replaces the earlier output with a FAILED plan.md when the stack has errors, and keeps other files", async () => {
+        const out = mkdtempSync(join(tmpdir(), "plan-stale-"));
+        writeFileSync(join(out, "notes.txt"), "not ours");
+        const good = await plan(["--stack", "dev", "--out", out]);
+        expect(good.code, good.out).toBe(0);
+        expect(readdirSync(join(out, "manifests"))).toEqual(["dc1", "dc2"]);
+
+        const bad = await plan([
+            "--stack",
+            "overlap",
+            "--stack-file",
+            join(PROJECT_DIR, "test", "fixtures", "stacks", "Pulumi.overlap.yaml"),
+            "--out",
+            out,
+        ]);
+        expect(bad.code).toBe(1);
+        expect(bad.out).toContain(
+            `stack "overlap" has errors; nothing was rendered (${join(out, "plan.md")} records the failure; earlier output there was removed).`,
+        );
+        expect(existsSync(join(out, "manifests"))).toBe(false);
+        const report = readFileSync(join(out, "plan.md"), "utf8");
+        expect(report).toContain("# Plan for stack `overlap`: FAILED");
+        expect(report).toContain(
+            "network.ranges.dc2.nodes: network.ranges.dc1.nodes 10.0.0.0/24 overlaps network.ranges.dc2.nodes 10.0.0.0/24",
+        );
+        expect(report).not.toContain("## Network ranges");
+        expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("not ours");
     }, 120_000);
 });

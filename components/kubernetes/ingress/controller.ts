@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Problem, throwIfProblems } from "../../errors";
-import { NodeRoute } from "../../plan/routes";
+import { NodeRoute, withHostId } from "../../plan/routes";
 import { NodeServices } from "../node-services";
 import {
     controllerService,
@@ -138,18 +138,60 @@ export function pinnedChart(
 }
 
 /**
+ * Every node's SNI route in one object, `<name>-sni`, whose spec follows `hostIds` (see
+ * `followHostIds`), then per node the dedicated-port route `<name>-<pod>-port`. For layers whose
+ * route object holds many routes on one listener (Traefik's IngressRouteTCP `routes`, Kong's
+ * TCPIngress `rules`): one registered resource per datacenter instead of one per node, and a
+ * datacenter that scales changes one object. A port route stays per node: its listener is the
+ * node's own entry point, and a route object binds its listeners for all its routes.
+ */
+export function datacenterSniRoutes(
+    name: string,
+    args: IngressLayerArgs,
+    sni: (routes: readonly NodeRoute[]) => k8s.apiextensions.CustomResourceArgs,
+    port: (r: NodeRoute) => k8s.apiextensions.CustomResourceArgs,
+    opts: pulumi.CustomResourceOptions,
+): void {
+    new k8s.apiextensions.CustomResource(`${name}-sni`, followHostIds(args, sni), { ...opts });
+    for (const r of args.routes) {
+        new k8s.apiextensions.CustomResource(`${name}-${r.podName}-port`, port(r), { ...opts });
+    }
+}
+
+/**
  * Per node, in route order: the SNI route `<name>-<pod>-sni`, then the dedicated-port route
- * `<name>-<pod>-port`.
+ * `<name>-<pod>-port`. The SNI route's spec follows `hostIds`: it is written with the node's
+ * external name, and with its host ID as well once the datacenter reports one.
  */
 export function nodeRoutes(
     name: string,
-    routes: readonly NodeRoute[],
+    args: IngressLayerArgs,
     sni: (r: NodeRoute) => k8s.apiextensions.CustomResourceArgs,
     port: (r: NodeRoute) => k8s.apiextensions.CustomResourceArgs,
     opts: pulumi.CustomResourceOptions,
 ): void {
-    for (const r of routes) {
-        new k8s.apiextensions.CustomResource(`${name}-${r.podName}-sni`, sni(r), { ...opts });
+    const hostIds = pulumi.output(args.hostIds ?? {});
+    for (const r of args.routes) {
+        new k8s.apiextensions.CustomResource(
+            `${name}-${r.podName}-sni`,
+            { ...sni(r), spec: hostIds.apply((ids) => sni(withHostId(r, ids)).spec) },
+            { ...opts },
+        );
         new k8s.apiextensions.CustomResource(`${name}-${r.podName}-port`, port(r), { ...opts });
     }
+}
+
+/**
+ * An object built from the layer's routes whose `spec` follows `args.hostIds`: written with the
+ * planned routes' names at once (`apiVersion`, `kind`, `metadata` never change), and with each
+ * node's host ID added once the datacenter reports it.
+ */
+export function followHostIds(
+    args: IngressLayerArgs,
+    build: (routes: readonly NodeRoute[]) => k8s.apiextensions.CustomResourceArgs,
+): k8s.apiextensions.CustomResourceArgs {
+    const withIds = pulumi
+        .output(args.hostIds ?? {})
+        .apply((ids) => args.routes.map((r) => withHostId(r, ids)));
+    return { ...build(args.routes), spec: withIds.apply((routes) => build(routes).spec) };
 }

@@ -29,19 +29,19 @@ const MAX_INFRASTRUCTURE_ANNOTATIONS = 16;
  *    listener on 9042 in `Passthrough` mode (no hostname: the routes carry them), and one `TCP`
  *    listener per dedicated node port. TLS listeners need SNI to pick a route (a TLSRoute must
  *    list at least one hostname), so clients without SNI get TCP listeners routed by port.
- *  - TLSRoute (`v1`, the served storage version in v1.6) per node on the 9042 listener, with the
- *    node's SNI names that are DNS names. Cassandra host IDs are left out: they are UUIDs, not host
- *    names, and the spec defines `hostnames` as DNS names; drivers that send host IDs as SNI use
- *    another layer (traefik, istio, kong) or the node's dedicated port.
- *  - TCPRoute (`v1alpha2`, experimental channel) per node on its dedicated listener.
+ *  - TLSRoute (`v1`) per node on the 9042 listener, with the node's external name and, once the
+ *    datacenter reports it, its host ID (a single-label hostname the CRD accepts).
+ *  - TCPRoute (`v1`, standard channel since v1.6) per node on its dedicated listener.
  * The implementation creates the LoadBalancer Service from the Gateway; client ranges and
  * `loadBalancerAnnotations` reach it through `spec.infrastructure.annotations`.
  *
  * Nothing of the implementation is installed: its GatewayClass must exist. Unless
- * `controller.preinstalled`, the Gateway API experimental-channel CRDs are installed from the
- * pinned upstream release manifest (Istio, for one, does not install them; TLSRoute and TCPRoute
- * are experimental). Without `controller.address` the layer waits for the Gateway's
- * `status.addresses` and uses the first.
+ * `controller.preinstalled`, the Gateway API standard-channel CRDs are installed from the pinned
+ * upstream release manifest (Istio, for one, does not install them); a cluster that already has
+ * Gateway API (e.g. GKE with it enabled) must say `controller.preinstalled`, so the layer never
+ * installs over it. A Gateway holds at most 64 listeners: 9042 and one per node, so a datacenter
+ * has at most 63 nodes with this layer (refused in the plan before any resource). Without
+ * `controller.address` the layer waits for the Gateway's `status.addresses` and uses the first.
  */
 export class GatewayApi extends pulumi.ComponentResource {
     /** The entry point's IP or host name: `controller.address`, else the Gateway's first status address. */
@@ -61,7 +61,7 @@ export class GatewayApi extends pulumi.ComponentResource {
             waitFor.push(
                 new k8s.yaml.v2.ConfigFile(
                     `${name}-crds`,
-                    { file: GATEWAY_API.experimentalInstall },
+                    { file: GATEWAY_API.standardInstall },
                     child,
                 ),
             );
@@ -84,7 +84,7 @@ export class GatewayApi extends pulumi.ComponentResource {
         }
         nodeRoutes(
             name,
-            args.routes,
+            args,
             (r) => tlsRoute(args, r, labels),
             (r) => tcpRoute(args, r, labels),
             { ...inNs, dependsOn: [...waitFor, gateway] },
@@ -93,11 +93,19 @@ export class GatewayApi extends pulumi.ComponentResource {
     }
 }
 
-const DNS_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/**
+ * A TLSRoute hostname, as the vendored gateway-api v1.6.1 TLSRoute CRD
+ * (schemas/crds/gateway.networking.k8s.io_tlsroutes.yaml, `spec.hostnames.items`) allows: pattern
+ * `^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`, at most 253
+ * characters: a lowercase host ID (one label) is one too.
+ */
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** The SNI names a TLSRoute may list: DNS names (at least two labels, letters in the last), no host IDs. */
+/** The SNI names a TLSRoute lists: every name of the route the Hostname pattern accepts. */
 export function tlsRouteHostnames(r: NodeRoute): string[] {
-    return r.sniNames.filter((n) => n.length <= 253 && DNS_NAME.test(n));
+    return r.sniNames.filter(
+        (n) => n.length <= 253 && n.split(".").every((l) => l.length <= 63) && HOSTNAME.test(n),
+    );
 }
 
 export function validateGatewayApiArgs(args: IngressLayerArgs): Problem[] {
@@ -195,7 +203,7 @@ function tlsRoute(args: IngressLayerArgs, r: NodeRoute, labels: Record<string, s
 
 function tcpRoute(args: IngressLayerArgs, r: NodeRoute, labels: Record<string, string>) {
     return {
-        apiVersion: "gateway.networking.k8s.io/v1alpha2",
+        apiVersion: "gateway.networking.k8s.io/v1",
         kind: "TCPRoute",
         metadata: {
             name: `${r.podName}-port`,

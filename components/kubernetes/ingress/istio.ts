@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
 import { ISTIO } from "../../versions";
-import { controllerEntry, pinnedChart, startSniLayer } from "./controller";
+import { controllerEntry, followHostIds, pinnedChart, startSniLayer } from "./controller";
 import {
     allSniNames,
     DEDICATED_NODE_PORT_ANNOTATION,
@@ -76,8 +76,22 @@ export class Istio extends pulumi.ComponentResource {
         });
         this.address = entry.address;
         const inNs = { ...child, dependsOn: entry.waitFor };
-        new k8s.apiextensions.CustomResource(`${name}-gateway`, istioGateway(args, labels), inNs);
-        new k8s.apiextensions.CustomResource(`${name}-sni`, sniVirtualService(args, labels), inNs);
+        // The Gateway lists DNS names only: Istio's validation refuses a dot-less host there
+        // (istio 1.30.3 pkg/config/validation/agent/validation.go,
+        // validateSidecarOrGatewayHostnamePart: "short names (non FQDN) are not allowed"), so host
+        // IDs go only into the VirtualService, whose sniHosts become the filter chains'
+        // server_names as written (pilot/pkg/networking/core/gateway.go,
+        // buildGatewayNetworkFiltersFromTLSRoutes).
+        new k8s.apiextensions.CustomResource(
+            `${name}-gateway`,
+            istioGateway(args, args.routes, labels),
+            inNs,
+        );
+        new k8s.apiextensions.CustomResource(
+            `${name}-sni`,
+            followHostIds(args, (routes) => sniVirtualService(args, routes, labels)),
+            inNs,
+        );
         for (const r of args.routes) {
             new k8s.apiextensions.CustomResource(
                 `${name}-${r.podName}-port`,
@@ -120,7 +134,11 @@ export function istioGatewayValues(): Record<string, unknown> {
 /** The Gateway object's name in the Cassandra namespace. */
 export const ISTIO_GATEWAY_NAME = "cassandra";
 
-function istioGateway(args: IngressLayerArgs, labels: Record<string, string>) {
+function istioGateway(
+    args: IngressLayerArgs,
+    routes: readonly NodeRoute[],
+    labels: Record<string, string>,
+) {
     return {
         apiVersion: "networking.istio.io/v1",
         kind: "Gateway",
@@ -130,10 +148,10 @@ function istioGateway(args: IngressLayerArgs, labels: Record<string, string>) {
             servers: [
                 {
                     port: { number: SNI_PORT, name: SNI_PORT_NAME, protocol: "TLS" },
-                    hosts: allSniNames(args.routes),
+                    hosts: allSniNames(routes),
                     tls: { mode: "PASSTHROUGH" },
                 },
-                ...args.routes.map((r) => ({
+                ...routes.map((r) => ({
                     port: { number: r.nodePort, name: nodePortName(r.nodePort), protocol: "TCP" },
                     hosts: [r.sniNames[0]],
                 })),
@@ -151,15 +169,19 @@ function destination(r: NodeRoute) {
     return [{ destination: { host: istioDestination(r), port: { number: BACKEND_PORT } } }];
 }
 
-function sniVirtualService(args: IngressLayerArgs, labels: Record<string, string>) {
+function sniVirtualService(
+    args: IngressLayerArgs,
+    routes: readonly NodeRoute[],
+    labels: Record<string, string>,
+) {
     return {
         apiVersion: "networking.istio.io/v1",
         kind: "VirtualService",
         metadata: { name: "cassandra-sni", namespace: args.namespace, labels },
         spec: {
-            hosts: allSniNames(args.routes),
+            hosts: allSniNames(routes),
             gateways: [ISTIO_GATEWAY_NAME],
-            tls: args.routes.map((r) => ({
+            tls: routes.map((r) => ({
                 match: [{ port: SNI_PORT, sniHosts: [...r.sniNames] }],
                 route: destination(r),
             })),

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
 import { KONG } from "../../versions";
-import { controllerEntry, nodeRoutes, pinnedChart, startSniLayer } from "./controller";
-import { DEDICATED_NODE_PORT_ANNOTATION, IngressLayerArgs } from "./types";
+import { controllerEntry, datacenterSniRoutes, pinnedChart, startSniLayer } from "./controller";
+import { DEDICATED_NODE_PORT_ANNOTATION, dedicatedPorts, IngressLayerArgs } from "./types";
 
 /** Helm release of the installed Kong; the gateway pods are labelled with it. */
 export const KONG_RELEASE = "kong";
@@ -16,10 +16,13 @@ export const KONG_SERVICE = "kong-cassandra";
  * pinned, unless preinstalled). Kong listens with stream listeners: 9042 with `ssl` (needed for
  * SNI routes; Kong reads the SNI from the ClientHello and, for `tls_passthrough` routes, forwards
  * the stream without terminating it) and each node's dedicated port without `ssl` (a `tcp`
- * route by port forwards the client's TLS bytes as they are). Per node:
- *  - a TCPIngress with one rule per SNI name on 9042 and `konghq.com/protocols: tls_passthrough`;
- *  - a TCPIngress with one port-only rule on the node's port and `konghq.com/protocols: tcp`,
- *    annotated `cassandra-multicluster/dedicated-node-port`.
+ * route by port forwards the client's TLS bytes as they are):
+ *  - one TCPIngress `cassandra-sni` with a rule per node and SNI name on 9042 and
+ *    `konghq.com/protocols: tls_passthrough` (KIC 3.x translates each rule into a Kong route of
+ *    its own, `<namespace>.<name>.<i>` with `snis: [host]` and the rule's port as destination:
+ *    internal/dataplane/translator/translate_kong_l4.go `ingressRulesFromTCPIngressV1beta1`);
+ *  - per node, a TCPIngress with one port-only rule on the node's port and
+ *    `konghq.com/protocols: tcp`, annotated `cassandra-multicluster/dedicated-node-port`.
  *
  * TCPIngress (`configuration.konghq.com/v1beta1`) is deprecated upstream and was removed in
  * Kong/kubernetes-configuration v2.0.0; it works with KIC 3.x (3.0-3.5, whose CRDs come from
@@ -57,16 +60,16 @@ export class Kong extends pulumi.ComponentResource {
                     KONG_RELEASE,
                     KONG,
                     namespace,
-                    kongValues(args.routes, namespace),
+                    kongValues(dedicatedPorts(args), namespace),
                     { ...base.child, dependsOn: [ns] },
                 ),
             ],
         });
         this.address = entry.address;
-        nodeRoutes(
+        datacenterSniRoutes(
             name,
-            args.routes,
-            (r) => sniIngress(args, r, base.labels),
+            args,
+            (routes) => sniIngress(args, routes, base.labels),
             (r) => portIngress(args, r, base.labels),
             {
                 ...base.child,
@@ -94,7 +97,7 @@ export function kongStreamListener(port: number, ssl: boolean): Record<string, u
  * SNI/port routes for TCPIngress.
  */
 export function kongValues(
-    routes: readonly NodeRoute[],
+    nodePorts: readonly number[],
     namespace: string,
 ): Record<string, unknown> {
     return {
@@ -112,7 +115,7 @@ export function kongValues(
                 tls: { enabled: false },
                 stream: [
                     kongStreamListener(SNI_PORT, true),
-                    ...routes.map((r) => kongStreamListener(r.nodePort, false)),
+                    ...nodePorts.map((p) => kongStreamListener(p, false)),
                 ],
             },
             manager: { enabled: false },
@@ -120,12 +123,16 @@ export function kongValues(
     };
 }
 
-function sniIngress(args: IngressLayerArgs, r: NodeRoute, labels: Record<string, string>) {
+function sniIngress(
+    args: IngressLayerArgs,
+    routes: readonly NodeRoute[],
+    labels: Record<string, string>,
+) {
     return {
         apiVersion: "configuration.konghq.com/v1beta1",
         kind: "TCPIngress",
         metadata: {
-            name: `${r.podName}-sni`,
+            name: "cassandra-sni",
             namespace: args.namespace,
             labels,
             annotations: {
@@ -134,11 +141,13 @@ function sniIngress(args: IngressLayerArgs, r: NodeRoute, labels: Record<string,
             },
         },
         spec: {
-            rules: r.sniNames.map((host) => ({
-                host,
-                port: SNI_PORT,
-                backend: { serviceName: r.backend.service, servicePort: BACKEND_PORT },
-            })),
+            rules: routes.flatMap((r) =>
+                r.sniNames.map((host) => ({
+                    host,
+                    port: SNI_PORT,
+                    backend: { serviceName: r.backend.service, servicePort: BACKEND_PORT },
+                })),
+            ),
         },
     };
 }

@@ -1,8 +1,15 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
 import { BACKEND_PORT, NodeRoute, SNI_PORT } from "../../plan/routes";
 import { TRAEFIK } from "../../versions";
-import { controllerEntry, nodeRoutes, pinnedChart, startSniLayer } from "./controller";
-import { DEDICATED_NODE_PORT_ANNOTATION, IngressLayerArgs, nodePortName } from "./types";
+import { controllerEntry, datacenterSniRoutes, pinnedChart, startSniLayer } from "./controller";
+import {
+    DEDICATED_NODE_PORT_ANNOTATION,
+    dedicatedPorts,
+    IngressLayerArgs,
+    nodePortName,
+} from "./types";
 
 /** Traefik's entry point for SNI routing on 9042. A preinstalled Traefik needs one of this name. */
 export const TRAEFIK_SNI_ENTRY_POINT = "cassandra";
@@ -12,9 +19,10 @@ export const TRAEFIK_RELEASE = "cassandra-traefik";
 /**
  * `ingress: traefik`. Installs Traefik (pinned chart, unless preinstalled) with one entry point
  * per port: `cassandra` on 9042 for SNI routing and `cql-<port>` per node (Traefik needs an entry
- * point per listening port). Per node:
- *  - an IngressRouteTCP on `cassandra` matching the node's SNI names, TLS passthrough;
- *  - an IngressRouteTCP on the node's own entry point matching `HostSNI(\`*\`)`, TLS passthrough.
+ * point per listening port):
+ *  - one IngressRouteTCP `cassandra-sni` on `cassandra` with a route per node matching the node's
+ *    SNI names, TLS passthrough;
+ *  - per node, an IngressRouteTCP on the node's own entry point matching `HostSNI(\`*\`)`, TLS passthrough.
  *    This is the only legitimate catch-all: the port already identifies the node, and clients
  *    that send no SNI (Node.js driver outside cloud mode, cqlsh) need it. Passthrough still makes
  *    Traefik require a TLS ClientHello, so plaintext CQL is refused at the proxy. These routes
@@ -43,16 +51,25 @@ export class Traefik extends pulumi.ComponentResource {
                     TRAEFIK_RELEASE,
                     TRAEFIK,
                     namespace,
-                    traefikValues(args.routes),
+                    traefikValues(dedicatedPorts(args)),
                     { ...base.child, dependsOn: [ns] },
                 ),
             ],
         });
         this.address = entry.address;
-        nodeRoutes(
+        if (args.controller.preinstalled && args.controller.k3s) {
+            entry.waitFor.push(
+                new k8s.apiextensions.CustomResource(
+                    `${name}-k3s-config`,
+                    k3sTraefikConfig(dedicatedPorts(args), base.labels),
+                    base.child,
+                ),
+            );
+        }
+        datacenterSniRoutes(
             name,
-            args.routes,
-            (r) => sniRoute(args, r, base.labels),
+            args,
+            (routes) => sniRoutes(args, routes, base.labels),
             (r) => portRoute(args, r, base.labels),
             {
                 ...base.child,
@@ -65,10 +82,13 @@ export class Traefik extends pulumi.ComponentResource {
 
 /**
  * Chart values (chart 41.x): entry points as `ports` (the pod listens on the same number it is
- * exposed on), the chart's own Service and dashboard off (our Service is the only public entry),
- * only the CRD provider on. `web`/`websecure` stay as chart defaults but are not exposed.
+ * exposed on), one per dedicated port up to the datacenter's capacity, the chart's own Service
+ * and dashboard off (our Service is the only public entry), only the CRD provider on.
+ * `web`/`websecure` stay as chart defaults but are not exposed. Entry points are static
+ * configuration (traefik v3.7 `pkg/config/static`): a new one restarts the pods, which is why
+ * every port the datacenter can grow into is opened now.
  */
-export function traefikValues(routes: readonly NodeRoute[]): Record<string, unknown> {
+export function traefikValues(nodePorts: readonly number[]): Record<string, unknown> {
     const port = (p: number) => ({
         port: p,
         expose: { default: true },
@@ -80,8 +100,8 @@ export function traefikValues(routes: readonly NodeRoute[]): Record<string, unkn
         websecure: { expose: { default: false } },
         [TRAEFIK_SNI_ENTRY_POINT]: port(SNI_PORT),
     };
-    for (const r of routes) {
-        ports[nodePortName(r.nodePort)] = port(r.nodePort);
+    for (const p of nodePorts) {
+        ports[nodePortName(p)] = port(p);
     }
     return {
         instanceLabelOverride: TRAEFIK_RELEASE,
@@ -95,24 +115,54 @@ export function traefikValues(routes: readonly NodeRoute[]): Record<string, unkn
     };
 }
 
+/**
+ * k3s's own Traefik takes extra chart values from a `HelmChartConfig` named after its chart in
+ * `kube-system`, whose `valuesContent` k3s's helm-controller merges over its defaults
+ * (k3s-io/helm-controller `HelmChartConfig`; k3s docs "Customizing Packaged Components"). It gets
+ * the same entry points as an installed Traefik: `cassandra` on 9042 and every dedicated port,
+ * exposed on k3s's load balancer.
+ */
+export function k3sTraefikConfig(
+    nodePorts: readonly number[],
+    labels: Record<string, string>,
+): k8s.apiextensions.CustomResourceArgs {
+    const ports = (traefikValues(nodePorts) as { ports: Record<string, unknown> }).ports;
+    return {
+        apiVersion: "helm.cattle.io/v1",
+        kind: "HelmChartConfig",
+        metadata: { name: "traefik", namespace: "kube-system", labels },
+        spec: {
+            valuesContent: stringify({
+                ports: Object.fromEntries(
+                    Object.entries(ports).filter(
+                        ([name]) => name !== "web" && name !== "websecure",
+                    ),
+                ),
+            }),
+        },
+    };
+}
+
 /** `HostSNI(\`a\`) || HostSNI(\`b\`)`: Traefik v3 rule syntax. */
 export function hostSniRule(names: readonly string[]): string {
     return names.map((n) => `HostSNI(\`${n}\`)`).join(" || ");
 }
 
-function sniRoute(args: IngressLayerArgs, r: NodeRoute, labels: Record<string, string>) {
+function sniRoutes(
+    args: IngressLayerArgs,
+    routes: readonly NodeRoute[],
+    labels: Record<string, string>,
+) {
     return {
         apiVersion: "traefik.io/v1alpha1",
         kind: "IngressRouteTCP",
-        metadata: { name: `${r.podName}-sni`, namespace: args.namespace, labels },
+        metadata: { name: "cassandra-sni", namespace: args.namespace, labels },
         spec: {
             entryPoints: [TRAEFIK_SNI_ENTRY_POINT],
-            routes: [
-                {
-                    match: hostSniRule(r.sniNames),
-                    services: [{ name: r.backend.service, port: BACKEND_PORT }],
-                },
-            ],
+            routes: routes.map((r) => ({
+                match: hostSniRule(r.sniNames),
+                services: [{ name: r.backend.service, port: BACKEND_PORT }],
+            })),
             tls: { passthrough: true },
         },
     };

@@ -1,8 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { problem, Problem } from "../../errors";
+import { publicClientsAnnotation } from "../../checks/exposure";
 import { cidrProblem } from "../../plan/cidr";
-import { BACKEND_PORT, DEDICATED_PORT_ANNOTATION, NodeRoute, SNI_PORT } from "../../plan/routes";
+import {
+    BACKEND_PORT,
+    DEDICATED_PORT_ANNOTATION,
+    NODE_PORT_BASE,
+    NodeRoute,
+    SNI_PORT,
+} from "../../plan/routes";
+import { AWAIT_LOAD_BALANCER_ADDRESS } from "../awaits";
 
 /**
  * What every ingress layer takes and shares: the args shape, the names of ports and entry points,
@@ -24,6 +32,12 @@ export interface IngressControllerArgs {
     readonly namespace?: string;
     /** Gateway API only: the GatewayClass of the installed implementation, e.g. `istio`. */
     readonly gatewayClassName?: string;
+    /**
+     * Traefik only, with `preinstalled`: the controller is k3s's bundled Traefik (k3d), whose
+     * entry points the layer sets through k3s's `HelmChartConfig` `kube-system/traefik`.
+     * Defaults to `false`.
+     */
+    readonly k3s?: boolean;
 }
 
 /** IngressLayerArgs describe one datacenter's external access; every layer takes this shape. */
@@ -36,6 +50,19 @@ export interface IngressLayerArgs {
     readonly datacenter: string;
     /** This datacenter's routes from `planRoutes` (one per node). */
     readonly routes: readonly NodeRoute[];
+    /**
+     * Cassandra host IDs by pod name (cass-operator's `status.nodeStatuses`), added to each SNI
+     * route once known (see `withHostId`): DataStax drivers in SNI mode send them. Defaults to none.
+     */
+    readonly hostIds?: pulumi.Input<Record<string, string>>;
+    /**
+     * The most nodes the datacenter is planned to grow to (its `maxNodes`). Traefik's entry points
+     * and Kong's stream listeners are static configuration: changing them restarts every proxy pod
+     * and cuts every client's connections. So the entry point opens a dedicated port for each
+     * node up to this many from the start, and scaling within it changes no listener. Defaults
+     * to the number of routes.
+     */
+    readonly nodeCapacity?: number;
     /** Client ranges allowed to reach the entry point (`loadBalancerSourceRanges`); at least one. */
     readonly clientCidrs: readonly string[];
     /** The controller: install it or use an existing one. */
@@ -76,11 +103,26 @@ export function allSniNames(routes: readonly NodeRoute[]): string[] {
     return [...new Set(routes.flatMap((r) => r.sniNames))];
 }
 
-/** The Service ports of a shared entry point: the SNI port, then each node's dedicated port. */
-export function entryPointPorts(routes: readonly NodeRoute[]): { name: string; port: number }[] {
+/**
+ * Every dedicated port the entry point listens on: one per node up to `nodeCapacity`, in order
+ * (the routes' own ports among them), so a datacenter can grow without a new listener.
+ */
+export function dedicatedPorts(args: Pick<IngressLayerArgs, "routes" | "nodeCapacity">): number[] {
+    const capacity = Math.max(args.nodeCapacity ?? 0, args.routes.length);
+    const ports = new Set(args.routes.map((r) => r.nodePort));
+    for (let i = 0; i < capacity; i++) {
+        ports.add(NODE_PORT_BASE + i);
+    }
+    return [...ports].sort((a, b) => a - b);
+}
+
+/** The Service ports of a shared entry point: the SNI port, then every dedicated port. */
+export function entryPointPorts(
+    args: Pick<IngressLayerArgs, "routes" | "nodeCapacity">,
+): { name: string; port: number }[] {
     return [
         { name: SNI_PORT_NAME, port: SNI_PORT },
-        ...routes.map((r) => ({ name: nodePortName(r.nodePort), port: r.nodePort })),
+        ...dedicatedPorts(args).map((port) => ({ name: nodePortName(port), port })),
     ];
 }
 
@@ -169,7 +211,8 @@ export function validateIngressArgs(args: IngressLayerArgs, opts: ValidateOption
     args.clientCidrs.forEach((c, i) => {
         const reason = cidrProblem(c);
         if (reason) {
-            problems.push(problem(`clientCidrs[${i}]`, `${c}: ${reason}`));
+            // The reason already quotes the value.
+            problems.push(problem(`clientCidrs[${i}]`, reason));
         }
     });
     if (args.controller.preinstalled && !args.controller.address) {
@@ -237,7 +280,7 @@ export function controllerService(
         args,
         {
             ...spec,
-            ports: entryPointPorts(args.routes).map((p) => ({
+            ports: entryPointPorts(args).map((p) => ({
                 name: p.name,
                 port: p.port,
                 targetPort: p.port,
@@ -261,6 +304,9 @@ export interface ClientLoadBalancerSpec extends ControllerServiceSpec {
  * `loadBalancerAnnotations`: the shape of every public entry, the controller's and the
  * `loadbalancer` layer's per-node ones alike. `externalTrafficPolicy: Local` keeps the client's
  * address, so the source ranges hold at the node too and the proxy or node logs real clients.
+ * Client ranges wider than /8 (which stack config accepts only with `allowPublicClients`) are
+ * listed in the `cassandra-multicluster/allow-public-clients` annotation, the opt-in the
+ * `no-open-cql` policy looks for.
  */
 export function clientLoadBalancerService(
     name: string,
@@ -275,9 +321,11 @@ export function clientLoadBalancerService(
                 name: spec.serviceName,
                 namespace: spec.namespace,
                 labels: ingressLabels(args.datacenter),
-                ...(args.loadBalancerAnnotations
-                    ? { annotations: { ...args.loadBalancerAnnotations } }
-                    : {}),
+                annotations: {
+                    ...args.loadBalancerAnnotations,
+                    ...AWAIT_LOAD_BALANCER_ADDRESS,
+                    ...publicClientsAnnotation(args.clientCidrs),
+                },
             },
             spec: {
                 type: "LoadBalancer",

@@ -55,7 +55,12 @@ export const HOST_IDS: Readonly<Record<string, string>> = {
 };
 
 export interface Scenario {
+    /** dc1's routes as clients see them once the datacenter is ready: with host IDs. */
     readonly routes: NodeRoute[];
+    /** dc1's routes as the program plans them before host IDs are known: what layers are given. */
+    readonly planned: NodeRoute[];
+    /** Host IDs by pod name, as cass-operator reports them: what layers add to `planned`. */
+    readonly hostIds: Readonly<Record<string, string>>;
     /** Certificate SANs by pod name, from the PKI plan. */
     readonly sans: Readonly<Record<string, readonly string[]>>;
     readonly namespace: string;
@@ -87,10 +92,11 @@ export function scenario(
     });
     const topology = buildTopology(settings);
     const routes = planRoutes(settings, topology, hostIds).filter((r) => r.datacenter === "dc1");
+    const planned = planRoutes(settings, topology).filter((r) => r.datacenter === "dc1");
     const sans = Object.fromEntries(
         planPki(settings, topology).nodes.map((n) => [n.id, n.dnsNames]),
     );
-    return { routes, sans, namespace: topology.datacenters[0].namespace };
+    return { routes, planned, hostIds, sans, namespace: topology.datacenters[0].namespace };
 }
 
 export interface Rendered<T> {
@@ -150,7 +156,8 @@ export async function renderLayer<M, T extends { address: pulumi.Output<string> 
                 make(mod, name, {
                     namespace: s.namespace,
                     datacenter: "dc1",
-                    routes: s.routes,
+                    routes: s.planned,
+                    hostIds: s.hostIds,
                     clientCidrs: CLIENT_CIDRS,
                     provider,
                     ...rest,

@@ -82,11 +82,16 @@ describe("Traefik layer", () => {
 
     it("passes TLS through on every route, and matches every SNI only on a node's dedicated entry point", () => {
         const routes = ofKind(installed.objects, "IngressRouteTCP");
-        expect(routes).toHaveLength(2 * s.routes.length);
+        // One object holds the datacenter's SNI routes; one per node holds its port route.
+        expect(routes).toHaveLength(1 + s.routes.length);
+        const [sni] = routes.filter((ir) => ir.spec.entryPoints.includes("cassandra"));
+        expect(sni.metadata.name).toBe("cassandra-sni");
+        expect(sni.spec.routes).toHaveLength(s.routes.length);
         for (const ir of routes) {
             expect(ir.spec.tls).toEqual({ passthrough: true });
-            expect(ir.spec.routes).toHaveLength(1);
-            expect(ir.spec.routes[0].services).toEqual([{ name: expect.any(String), port: 9042 }]);
+            for (const route of ir.spec.routes as K8sObject[]) {
+                expect(route.services).toEqual([{ name: expect.any(String), port: 9042 }]);
+            }
         }
         const catchAll = routes.filter((ir) => ir.spec.routes[0].match.includes("HostSNI(`*`)"));
         expect(catchAll).toHaveLength(s.routes.length);
@@ -154,7 +159,7 @@ describe("Traefik layer", () => {
         expect(publicServices(preinstalled.objects)).toEqual([]);
         expect(ofKind(preinstalled.objects, "Namespace")).toEqual([]);
         expect(preinstalled.address).toBe("192.0.2.10");
-        expect(ofKind(preinstalled.objects, "IngressRouteTCP")).toHaveLength(2 * s.routes.length);
+        expect(ofKind(preinstalled.objects, "IngressRouteTCP")).toHaveLength(1 + s.routes.length);
     });
 
     it("refuses bad args before creating anything", () => {
@@ -179,6 +184,26 @@ describe("Traefik layer", () => {
                 "clientCidrs",
                 "controller.address",
             ]);
+        }
+    });
+
+    it("names a bad client range once, with the fix", () => {
+        try {
+            new mod.Traefik("bad-range", {
+                provider: undefined as never,
+                namespace: s.namespace,
+                datacenter: "dc1",
+                routes: s.routes,
+                clientCidrs: ["10.0.0.1"],
+                controller: { preinstalled: true, address: "192.0.2.1" },
+            });
+            expect.unreachable();
+        } catch (err) {
+            const [e] = (err as pulumi.InputPropertiesError).errors;
+            expect(e.propertyPath).toBe("clientCidrs[0]");
+            expect(e.reason).toBe(
+                '"10.0.0.1" is a single address, not a range; write 10.0.0.1/32 for that address alone, or the network it belongs to, e.g. 10.0.0.0/24',
+            );
         }
     });
 });

@@ -2,29 +2,32 @@ import { spawn } from "node:child_process";
 import {
     closeSync,
     existsSync,
+    fstatSync,
     mkdirSync,
     openSync,
     readFileSync,
+    readSync,
     rmSync,
     statSync,
     writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { encryptionOptions } from "../../../components/plan/cassandra-config";
-import { alive, waitFor } from "./exec";
+import { alive, run, waitFor } from "./exec";
 import { progress } from "./log";
 import { NS } from "./netns";
 import { PID_DIR, RUN_DIR } from "./paths";
-import type { IssuedCert } from "./pki";
-import { keystorePem } from "./pki";
+import { cassandraPathOnHost, preparePod } from "./pod";
+import type { DatacenterSpec } from "./product";
 import type { PlacedNode } from "./topology";
 
 /**
  * One real Apache Cassandra node: `org.apache.cassandra.service.CassandraDaemon` from the
- * Maven classpath, in the cluster namespace on its pod address, with a generated
- * cassandra.yaml whose TLS sections are exactly what `encryptionOptions` renders for the
- * CassandraDatacenter (only the file paths differ).
+ * Maven classpath, in the cluster namespace on its pod address. Its key and certificates are
+ * the files the pod's init container picks out of the program's node Secret, and its
+ * cassandra.yaml takes the settings of the CassandraDatacenter the program registered
+ * (`spec.config.cassandra-yaml`, merged as cass-operator's config builder merges it) over a
+ * laptop-sized base; only the container paths become paths on this machine.
  */
 
 /** From conf/jvm17-server.options of Apache Cassandra 5.0: JDK 17 closes these internals by default. */
@@ -93,8 +96,25 @@ export interface NodeConfig {
     readonly clusterName: string;
     readonly seeds: readonly string[];
     readonly lib: string;
-    readonly requireClientAuth: boolean;
+    /** The node's datacenter as the program registered it. */
+    readonly spec: DatacenterSpec;
 }
+
+/**
+ * What of `spec.config.cassandra-yaml` the node runs with. Settings the program adds must be
+ * listed here, applied or not with the reason, so none is silently left out of the test.
+ */
+const SPEC_SETTINGS: Readonly<Record<string, "applied" | string>> = {
+    client_encryption_options: "applied",
+    server_encryption_options: "applied",
+    num_tokens: "applied",
+    allocate_tokens_for_local_replication_factor: "applied",
+    storage_compatibility_mode: "applied",
+    sstable: "applied",
+    authenticator:
+        "not applied: the superuser it needs is created by cass-operator through its management API, which does not run here; clients here connect without credentials",
+    authorizer: "not applied: follows the authenticator",
+};
 
 export function nodeDir(podName: string): string {
     return join(RUN_DIR, "nodes", podName);
@@ -108,16 +128,45 @@ export function logFile(podName: string): string {
     return join(nodeDir(podName), "system.log");
 }
 
-/** cassandra.yaml for the node; TLS from `encryptionOptions`, everything else sized for a laptop. */
+/** The spec's cassandra-yaml settings this node applies, with container paths mapped to this machine. */
+export function specSettings(c: NodeConfig): Record<string, unknown> {
+    const yaml = (c.spec.config?.["cassandra-yaml"] ?? {}) as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(yaml)) {
+        const decision = SPEC_SETTINGS[key];
+        if (decision === undefined) {
+            throw new Error(
+                `the CassandraDatacenter sets cassandra-yaml "${key}", which the e2e harness neither applies nor lists (SPEC_SETTINGS)`,
+            );
+        }
+        if (decision === "applied") {
+            out[key] = mapPaths(value, (p) =>
+                cassandraPathOnHost(c.spec, nodeDir(c.node.podName), p),
+            );
+        }
+    }
+    return out;
+}
+
+/** Every string that is an absolute path, mapped; everything else as is. */
+function mapPaths(value: unknown, map: (path: string) => string): unknown {
+    if (typeof value === "string") {
+        return value.startsWith("/") ? map(value) : value;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => mapPaths(v, map));
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapPaths(v, map)]));
+    }
+    return value;
+}
+
+/** cassandra.yaml for the node: the spec's settings over a base sized for a laptop. */
 export function cassandraYaml(c: NodeConfig): Record<string, unknown> {
     const dir = nodeDir(c.node.podName);
-    const tls = encryptionOptions(
-        { keystore: join(dir, "tls", "node.pem"), truststore: join(dir, "tls", "ca.pem") },
-        { requireClientAuth: c.requireClientAuth },
-    );
     return {
         cluster_name: c.clusterName,
-        num_tokens: 4,
         partitioner: "org.apache.cassandra.dht.Murmur3Partitioner",
         endpoint_snitch: "GossipingPropertyFileSnitch",
         seed_provider: [
@@ -146,18 +195,23 @@ export function cassandraYaml(c: NodeConfig): Record<string, unknown> {
         memtable_heap_space: "32MiB",
         memtable_offheap_space: "32MiB",
         key_cache_size: "8MiB",
-        ...tls,
+        ...specSettings(c),
     };
 }
 
-/** Writes the node's conf directory (yaml, rack/dc, logback) and its PEM files. */
-export function writeNodeConfig(c: NodeConfig, cert: IssuedCert, caPem: string): void {
+/**
+ * Writes the node's conf directory (yaml, rack/dc, logback) and prepares its pod: the Secret's
+ * files and the init containers' work, from the program's Secrets (`secrets`, by Secret name).
+ */
+export function writeNodeConfig(
+    c: NodeConfig,
+    secrets: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): void {
     const dir = nodeDir(c.node.podName);
-    for (const sub of ["conf", "tls", "data", "commitlog", "saved_caches", "hints", "cdc_raw"]) {
+    for (const sub of ["conf", "data", "commitlog", "saved_caches", "hints", "cdc_raw"]) {
         mkdirSync(join(dir, sub), { recursive: true });
     }
-    writeFileSync(join(dir, "tls", "node.pem"), keystorePem(cert), { mode: 0o600 });
-    writeFileSync(join(dir, "tls", "ca.pem"), caPem);
+    preparePod(c.spec, c.node.podName, secrets, dir);
     writeFileSync(join(dir, "conf", "cassandra.yaml"), stringify(cassandraYaml(c)));
     writeFileSync(
         join(dir, "conf", "cassandra-rackdc.properties"),
@@ -184,6 +238,35 @@ export function nodePid(podName: string): number | undefined {
     return alive(pid) ? pid : undefined;
 }
 
+/** The node's local JMX port: unique per pod address in the cluster namespace (7000 + 100·third octet + last octet). */
+export function jmxPort(node: PlacedNode): number {
+    const [, , third, last] = node.ip.split(".").map(Number);
+    return 7000 + 100 * third + last;
+}
+
+/**
+ * `nodetool <args>` against one node, as the management API runs the same operations for
+ * cass-operator (its rebuild and decommission endpoints call StorageService like nodetool does).
+ */
+export function nodetool(c: NodeConfig, args: readonly string[]): string {
+    return run("ip", [
+        "netns",
+        "exec",
+        NS.cluster,
+        "java",
+        "-Xmx256m",
+        ...JDK17_OPTIONS,
+        "-cp",
+        `${c.lib}/*`,
+        "org.apache.cassandra.tools.NodeTool",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String(jmxPort(c.node)),
+        ...args,
+    ]);
+}
+
 /** Starts the JVM (detached, so a restart from a test process outlives it) and returns its pid. */
 export function startNode(c: NodeConfig): number {
     const dir = nodeDir(c.node.podName);
@@ -199,6 +282,9 @@ export function startNode(c: NodeConfig): number {
         ...JDK17_OPTIONS,
         ...FAST_START,
         `-Dcassandra.config=file://${join(conf, "cassandra.yaml")}`,
+        // Local JMX for nodetool, which stands in for the management API's operations
+        // (rebuild, decommission) that cass-operator calls; a port per node in the shared namespace.
+        `-Dcassandra.jmx.local.port=${jmxPort(c.node)}`,
         `-Dlogback.configurationFile=file://${join(conf, "logback.xml")}`,
         `-Dcassandra.logdir=${dir}`,
         `-Dcassandra.storagedir=${dir}`,
@@ -235,7 +321,7 @@ export async function waitUntilStarted(
     await waitFor(
         `${podName} to start`,
         () => {
-            const log = readFileSync(logFile(podName), "utf8").slice(fromOffset);
+            const log = logSince(podName, fromOffset);
             if (log.includes("Startup complete")) {
                 return true;
             }
@@ -254,6 +340,23 @@ export async function waitUntilStarted(
 export function logSize(podName: string): number {
     const f = logFile(podName);
     return existsSync(f) ? statSync(f).size : 0;
+}
+
+/** What the node logged after byte `fromOffset`, read without loading the whole log. */
+export function logSince(podName: string, fromOffset: number): string {
+    const f = logFile(podName);
+    if (!existsSync(f)) {
+        return "";
+    }
+    const fd = openSync(f, "r");
+    try {
+        const length = Math.max(0, fstatSync(fd).size - fromOffset);
+        const buf = Buffer.alloc(length);
+        const read = readSync(fd, buf, 0, length, fromOffset);
+        return buf.subarray(0, read).toString("utf8");
+    } finally {
+        closeSync(fd);
+    }
 }
 
 export async function startAndWait(c: NodeConfig): Promise<number> {
@@ -275,6 +378,27 @@ export async function killNode(podName: string): Promise<void> {
     }
     process.kill(pid, "SIGKILL");
     await waitFor(`${podName} (pid ${pid}) to exit`, () => !alive(pid), 15_000, 100);
+    rmSync(pidFile(podName), { force: true });
+}
+
+/**
+ * A pod deleted by a rollout: its preStop hook drains the node through the management API
+ * (cass-operator v1.30.0 construct_podtemplatespec.go, `PreStop` → `NodeDrainEndpoint`), then the
+ * kubelet sends SIGTERM. Here SIGTERM alone: Cassandra drains on it (its shutdown hook), so
+ * peers and drivers see the node leave instead of a connection reset.
+ */
+export async function stopNode(podName: string): Promise<void> {
+    const pid = nodePid(podName);
+    if (pid === undefined) {
+        return;
+    }
+    process.kill(pid, "SIGTERM");
+    await waitFor(
+        `${podName} (pid ${pid}) to drain and exit`,
+        () => !alive(pid),
+        90_000,
+        200,
+    ).catch(async () => killNode(podName));
     rmSync(pidFile(podName), { force: true });
 }
 

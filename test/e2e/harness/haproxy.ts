@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } f
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import type { NodeRoute } from "../../../components/plan/routes";
-import { SNI_PORT } from "../../../components/plan/routes";
+import { BACKEND_PORT, SNI_PORT } from "../../../components/plan/routes";
 import { alive, run, waitFor } from "./exec";
 import { NS } from "./netns";
 import { PID_DIR, RUN_DIR } from "./paths";
@@ -31,6 +31,11 @@ export interface RouterSpec {
      * shared LoadBalancer Service, to measure what losing per-node identity costs.
      */
     readonly sharedPort?: number;
+    /**
+     * Per pod: the address of its own load balancer (`ingress: loadbalancer`), a plain TCP
+     * frontend on 9042 that reaches that node only, like a cloud L4 load balancer.
+     */
+    readonly nodeLoadBalancers?: Readonly<Record<string, string>>;
 }
 
 const backendName = (r: NodeRoute) => `node_${r.podName}`;
@@ -90,6 +95,17 @@ export function haproxyConfig(spec: RouterSpec): string {
                 out.push(`    server ${r.podName} ${serviceAddress(spec, r)}:${r.backend.port}`);
             }
             out.push("");
+        }
+    }
+    for (const r of spec.routes) {
+        const lb = spec.nodeLoadBalancers?.[r.podName];
+        if (lb) {
+            out.push(
+                `frontend ${loadBalancerFrontend(r.podName)}`,
+                `    bind ${lb}:${BACKEND_PORT}`,
+                `    default_backend ${backendName(r)}`,
+                "",
+            );
         }
     }
     for (const r of spec.routes) {
@@ -240,6 +256,10 @@ export function sniFrontend(entryPoint: string): string {
 
 export function portFrontend(entryPoint: string, port: number): string {
     return `port_${entryPoint.replace(/[^a-z0-9]/gi, "_")}_${port}`;
+}
+
+export function loadBalancerFrontend(podName: string): string {
+    return `lb_${podName.replace(/[^a-z0-9]/gi, "_")}`;
 }
 
 export function nodeBackend(podName: string): string {

@@ -39,3 +39,29 @@ export function cassandraLib(version: string): string {
     }
     return dir;
 }
+
+const JAVA_DRIVER_POM = resolve(PROJECT_DIR, "test/e2e/maven/java-driver/pom.xml");
+
+/**
+ * The directory holding the Java driver the e2e clients run and its runtime dependencies (the
+ * version the pom pins), fetched like `cassandraLib`; scripts/e2e/setup.sh fills it first.
+ */
+export function javaDriverLib(): string {
+    const dir = join(E2E_DIR, "java-driver");
+    const marker = join(dir, ".complete");
+    if (!existsSync(marker)) {
+        progress("fetching the Java driver and its dependencies with Maven");
+        mkdirSync(dir, { recursive: true });
+        run("mvn", [
+            "-B",
+            "-q",
+            "-f",
+            JAVA_DRIVER_POM,
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            `-DoutputDirectory=${dir}`,
+        ]);
+        writeFileSync(marker, new Date().toISOString());
+    }
+    return dir;
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { run } from "./exec";
 
 /**
@@ -9,6 +9,7 @@ import { run } from "./exec";
  *
  *   e2e-client 198.19.0.2 ──veth── 198.19.0.1 e2e-router 198.18.0.1 ──veth── 198.18.0.2 e2e-cluster
  *                                  + entry points 198.19.0.11, .12, …        + pod IPs on lo
+ *                                  + per-node load balancers 198.19.0.31, …
  *
  * The benchmark alone adds a direct client↔cluster veth (198.18.9.0/24) to compare latencies.
  */
@@ -27,6 +28,11 @@ export const NET = {
 /** The address the i-th datacenter's entry point (its ingress) listens on. */
 export function entryAddress(i: number): string {
     return `198.19.0.${11 + i}`;
+}
+
+/** The address the n-th node's own load balancer listens on (`ingress: loadbalancer`). */
+export function nodeLoadBalancerAddress(n: number): string {
+    return `198.19.0.${31 + n}`;
 }
 
 /** Names the client resolves, as DNS would outside the clusters; only ip-netns-exec'd processes see it. */
@@ -119,6 +125,35 @@ export function createNetwork(spec: NetworkSpec): void {
     ];
     // Same inode as the /etc/hosts bind mount ip-netns-exec gave this process, so it sees the names at once.
     writeFileSync(CLIENT_HOSTS_FILE, `${lines.join("\n")}\n`);
+}
+
+/**
+ * A datacenter added to the running network (a new cluster joining the VPC): its pod addresses
+ * in the cluster namespace, its pod range routed through the router, its entry point's address
+ * on the router's client leg, and the entry point's names in the client's hosts file.
+ */
+export function extendNetwork(spec: Omit<NetworkSpec, "directPath">): void {
+    assertInClientNamespace();
+    for (const pod of spec.podIps) {
+        ip("-n", NS.cluster, "addr", "add", `${pod}/32`, "dev", "lo");
+    }
+    for (const range of spec.podRanges) {
+        ip("-n", NS.router, "route", "add", range, "via", NET.clusterRouterLeg);
+    }
+    for (const e of spec.entryPoints) {
+        ip("-n", NS.router, "addr", "add", `${e.ip}/24`, "dev", "e2e-r0");
+    }
+    const hosts = readFileSync(CLIENT_HOSTS_FILE, "utf8");
+    const lines = spec.entryPoints.flatMap((e) => e.names.map((n) => `${e.ip} ${n}`));
+    // In place: the same inode ip-netns-exec bind-mounted over this process's /etc/hosts.
+    writeFileSync(CLIENT_HOSTS_FILE, `${hosts.trimEnd()}\n${lines.join("\n")}\n`);
+}
+
+/** A pod recreated on another IP: its old address leaves the cluster namespace, the new one arrives. */
+export function movePodAddress(from: string, to: string): void {
+    assertInClientNamespace();
+    ip("-n", NS.cluster, "addr", "del", `${from}/32`, "dev", "lo");
+    ip("-n", NS.cluster, "addr", "add", `${to}/32`, "dev", "lo");
 }
 
 /** Deletes the router and cluster namespaces (their veths go with them); processes must be gone first. */

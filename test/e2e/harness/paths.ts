@@ -9,3 +9,5 @@ export const STATE_FILE = resolve(RUN_DIR, "state.json");
 /** One `<name>.pid` per long-running process, so scripts/e2e/cleanup.sh can end stale ones by id. */
 export const PID_DIR = resolve(RUN_DIR, "pids");
 export const PYTHON = resolve(E2E_DIR, "venv/bin/python");
+/** The program's last run (its resources' outputs: keys, certificates), so test files can run it again. Secret. */
+export const PROGRAM_FILE = resolve(RUN_DIR, "program.json");

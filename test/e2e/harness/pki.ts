@@ -5,9 +5,10 @@ import * as x509 from "@peculiar/x509";
 import type { CertificatePlan, KeySpec, PkiPlan } from "../../../components/plan/pki-plan";
 
 /**
- * Issues real keys and certificates exactly as `plan.pki` describes them (subject, SANs, usages,
- * key algorithm, validity), the way cert-manager does in the cluster. Node's WebCrypto makes the
- * keys; @peculiar/x509 writes the certificates because Node's crypto can only parse them.
+ * Certificates the program would never issue, for the tests that prove they are refused: a CA
+ * nobody trusts, and certificates from the real CA with names left out. (The cluster itself runs
+ * on the program's own keys and certificates; see product.ts.) Node's WebCrypto makes the keys;
+ * @peculiar/x509 writes the certificates because Node's crypto can only parse them.
  */
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -18,12 +19,6 @@ export interface IssuedCert {
     /** PKCS#8 private key, PEM. */
     readonly keyPem: string;
     readonly certPem: string;
-}
-
-export interface IssuedPki {
-    readonly caPem: string;
-    readonly nodes: Readonly<Record<string, IssuedCert>>;
-    readonly clients: Readonly<Record<string, IssuedCert>>;
 }
 
 export interface CertificateAuthority {
@@ -106,11 +101,6 @@ async function keyPem(keys: CryptoKeyPair): Promise<string> {
     return x509.PemConverter.encode(der, "PRIVATE KEY");
 }
 
-/** The CA's private key as PKCS#8 PEM, kept in the run directory so tests can issue deliberately bad certificates. */
-export async function caKeyPem(ca: CertificateAuthority): Promise<string> {
-    return keyPem(ca.keys);
-}
-
 export async function loadCa(
     certPem: string,
     keyPemText: string,
@@ -186,25 +176,4 @@ export async function issue(
         throw new Error(`certificate ${cert.id} does not verify against its CA`);
     }
     return { id: cert.id, keyPem: await keyPem(keys), certPem };
-}
-
-export async function issuePki(
-    plan: PkiPlan,
-    clientPlans: readonly CertificatePlan[] = plan.clients,
-): Promise<{ ca: CertificateAuthority; pki: IssuedPki }> {
-    const ca = await createCa(plan);
-    const nodes: Record<string, IssuedCert> = {};
-    for (const n of plan.nodes) {
-        nodes[n.id] = await issue(ca, n);
-    }
-    const clients: Record<string, IssuedCert> = {};
-    for (const c of clientPlans) {
-        clients[c.id] = await issue(ca, c);
-    }
-    return { ca, pki: { caPem: ca.cert.toString("pem"), nodes, clients } };
-}
-
-/** The PEM keystore Cassandra's PEMBasedSslContextFactory reads: private key, then certificate. */
-export function keystorePem(c: IssuedCert): string {
-    return `${c.keyPem.trim()}\n${c.certPem.trim()}\n`;
 }

@@ -4,6 +4,8 @@ export interface TlsProbeResult {
     /** Peer certificate subject CN when the handshake completed and verified. */
     readonly cn?: string;
     readonly dnsNames?: readonly string[];
+    /** SHA-256 fingerprint of the peer certificate, as `X509Certificate.fingerprint256` gives it. */
+    readonly fingerprint256?: string;
     /** Error code (e.g. ERR_TLS_CERT_ALTNAME_INVALID, ECONNRESET) when it did not. */
     readonly error?: string;
 }
@@ -45,7 +47,7 @@ export function tlsProbe(p: TlsProbe): Promise<TlsProbeResult> {
             const dnsNames = (c.subjectaltname ?? "")
                 .split(", ")
                 .map((s) => s.replace(/^DNS:/, ""));
-            finish({ cn: c.subject.CN as string, dnsNames });
+            finish({ cn: c.subject.CN as string, dnsNames, fingerprint256: c.fingerprint256 });
         });
         socket.on("error", (e: NodeJS.ErrnoException) => finish({ error: e.code ?? e.message }));
     });

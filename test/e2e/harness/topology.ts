@@ -1,52 +1,46 @@
-import { parseSettings, Settings, SettingsInput } from "../../../components/config";
+import { join } from "node:path";
+import { parseSettings, settingsFromConfigMap } from "../../../components/config";
 import { buildPlan, Plan } from "../../../components/plan";
+import { readStackConfig } from "../../../components/render/stack-config";
+import { PROJECT_DIR } from "./paths";
 
 /**
- * The stack the e2e runs: two existing clusters (dc1, dc2), two nodes each on two racks,
- * reached from outside through an SNI ingress. Pod and service ranges are test ranges
- * (198.18.0.0/15) so that the addresses Cassandra advertises are the ones the plan validated.
+ * The stack the e2e deploys, as a user writes it (`stack/Pulumi.e2e.yaml`), and the variant a
+ * user gets by turning on mutual TLS for one application. Everything the harness starts comes
+ * from rendering the program for these (see product.ts); the pure plan below is the same one
+ * the program computes, for tests that need names, routes and ports.
  */
-export const E2E_SETTINGS: SettingsInput = {
-    clusterName: "cassandra",
-    datacenters: ["dc1", "dc2"].map((name) => ({
-        name,
-        zones: [`${name}-zone-a`, `${name}-zone-b`],
-        size: 2,
-        racks: [
-            { name: "rack1", zone: `${name}-zone-a` },
-            { name: "rack2", zone: `${name}-zone-b` },
-        ],
-        nodeMachineType: "custom-2-4096",
-    })),
-    existingClusters: {
-        dc1: {
-            podCidr: "198.18.1.0/24",
-            serviceCidr: "198.18.101.0/24",
-            clusterDomain: "dc1.local",
-        },
-        dc2: {
-            podCidr: "198.18.2.0/24",
-            serviceCidr: "198.18.102.0/24",
-            clusterDomain: "dc2.local",
-        },
-    },
-    ingress: "traefik",
-    externalDomain: "cassandra.test",
-    clientCidrs: ["198.19.0.0/24"],
-};
+export const E2E_STACK = "e2e";
+export const E2E_STACK_FILE = join(PROJECT_DIR, "test", "e2e", "stack", "Pulumi.e2e.yaml");
 
-/** The same stack with mutual TLS, for the client-certificate scenario. */
-export const E2E_MTLS_SETTINGS: SettingsInput = {
-    ...E2E_SETTINGS,
+/** `tls` for the mutual-TLS variant: the stack after a user adds one application certificate. */
+export const MTLS_OVERRIDES: Readonly<Record<string, unknown>> = {
     tls: { requireClientAuth: true, clientCertificates: ["e2e-app"] },
 };
 
-export function e2eSettings(input: SettingsInput = E2E_SETTINGS): Settings {
-    return parseSettings(input as Record<string, unknown>);
+export type Variant = "base" | "mtls";
+
+/**
+ * The e2e stack's plan, as the program computes it, with `overrides` (settings a test changed,
+ * e.g. a third datacenter) on top of the stack file.
+ */
+export function e2ePlan(
+    variant: Variant = "base",
+    overrides: Readonly<Record<string, unknown>> = {},
+): Plan {
+    const { project, config } = readStackConfig(PROJECT_DIR, E2E_STACK, E2E_STACK_FILE);
+    const settings = { ...settingsFromConfigMap(project, config), ...overrides };
+    return buildPlan(parseSettings(variant === "mtls" ? withMutualTls(settings) : settings));
 }
 
-export function e2ePlan(input: SettingsInput = E2E_SETTINGS): Plan {
-    return buildPlan(e2eSettings(input));
+/** The mutual-TLS variant's settings on top of `settings`. */
+export function withMutualTls(
+    settings: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+    return {
+        ...settings,
+        tls: { ...(settings.tls as object | undefined), ...(MTLS_OVERRIDES.tls as object) },
+    };
 }
 
 /** A planned node placed on this machine: its pod address inside the "cluster" namespace. */
@@ -56,17 +50,17 @@ export interface PlacedNode {
     readonly rack: string;
     /** The pod IP: listen, RPC and broadcast address, inside its datacenter's pod range. */
     readonly ip: string;
-    /** The first node of each datacenter seeds the cluster (cass-operator's seed label does the same). */
-    readonly seed: boolean;
 }
 
-/** Node i of a datacenter gets host .10+i of the datacenter's pod range. */
+/** Node i of a datacenter gets host .10+i of the datacenter's pod range, as a CNI would assign one. */
 export function placeNodes(plan: Plan): PlacedNode[] {
     const clusters = plan.settings.existingClusters ?? {};
     return plan.topology.datacenters.flatMap((dc) => {
         const range = clusters[dc.name]?.podCidr;
         if (!range) {
-            throw new Error(`e2e settings must give ${dc.name} an existing cluster with a podCidr`);
+            throw new Error(
+                `the e2e stack must give ${dc.name} an existing cluster with a podCidr`,
+            );
         }
         const base = range.split("/")[0].split(".").slice(0, 3).join(".");
         return dc.nodes.map((n, i) => ({
@@ -74,7 +68,6 @@ export function placeNodes(plan: Plan): PlacedNode[] {
             datacenter: dc.name,
             rack: n.rack,
             ip: `${base}.${10 + i}`,
-            seed: i === 0,
         }));
     });
 }

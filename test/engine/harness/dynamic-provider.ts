@@ -1,0 +1,104 @@
+import * as grpc from "@grpc/grpc-js";
+import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { locateModule } from "./run-program";
+
+/**
+ * The engine's provider for dynamic resources, started the way the CLI starts
+ * `pulumi-resource-pulumi-nodejs` (node on `@pulumi/pulumi/cmd/dynamic-provider` with the
+ * engine's address, in the program's directory; it prints its port) and driven over the
+ * ResourceProvider gRPC protocol.
+ */
+export class DynamicProviderProcess {
+    private constructor(
+        private readonly child: ChildProcessWithoutNullStreams,
+        private readonly client: providerRpc.ResourceProviderClient,
+        readonly stderr: () => string,
+    ) {}
+
+    static async start(programDir: string): Promise<DynamicProviderProcess> {
+        const main = locateModule("@pulumi/pulumi/cmd/dynamic-provider", programDir);
+        const child = spawn(process.execPath, [main, "127.0.0.1:1"], { cwd: programDir });
+        let stderr = "";
+        child.stderr.on("data", (d) => (stderr += d));
+        const port = await new Promise<number>((resolve, reject) => {
+            let stdout = "";
+            const timer = setTimeout(() => reject(new Error(`not started:\n${stderr}`)), 60_000);
+            child.stdout.on("data", (d) => {
+                stdout += d;
+                const m = /^(\d+)\s*$/m.exec(stdout);
+                if (m) {
+                    clearTimeout(timer);
+                    resolve(Number(m[1]));
+                }
+            });
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                reject(new Error(`dynamic provider exited with ${code}:\n${stderr}`));
+            });
+        });
+        const client = new providerRpc.ResourceProviderClient(
+            `127.0.0.1:${port}`,
+            grpc.credentials.createInsecure(),
+        );
+        return new DynamicProviderProcess(child, client, () => stderr);
+    }
+
+    /** `Check` as the engine sends it on an update: the resource's previous inputs and its new ones. */
+    check(
+        urn: string,
+        olds: Record<string, unknown>,
+        news: Record<string, unknown>,
+    ): Promise<{ property: string; reason: string }[]> {
+        const req = new providerProto.CheckRequest();
+        req.setUrn(urn);
+        req.setOlds(Struct.fromJavaScript(olds as never));
+        req.setNews(Struct.fromJavaScript(news as never));
+        return new Promise((resolve, reject) =>
+            this.client.check(req, (err, res) =>
+                err
+                    ? reject(new Error(`${err.message}\n${this.stderr()}`))
+                    : resolve(
+                          (res as providerProto.CheckResponse)
+                              .getFailuresList()
+                              .map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+                      ),
+            ),
+        );
+    }
+
+    /**
+     * `Update` as the engine sends it in `pulumi up` when `Diff` found changes: the resource's
+     * previous outputs and its new inputs. Resolves to the new outputs, or rejects with the
+     * provider's error (what the engine prints as the step's failure).
+     */
+    update(
+        urn: string,
+        id: string,
+        olds: Record<string, unknown>,
+        news: Record<string, unknown>,
+    ): Promise<Record<string, unknown>> {
+        const req = new providerProto.UpdateRequest();
+        req.setUrn(urn);
+        req.setId(id);
+        req.setOlds(Struct.fromJavaScript(olds as never));
+        req.setNews(Struct.fromJavaScript(news as never));
+        return new Promise((resolve, reject) =>
+            this.client.update(req, (err, res) =>
+                err
+                    ? reject(new Error(err.details || err.message))
+                    : resolve(
+                          ((res as providerProto.UpdateResponse).getProperties()?.toJavaScript() ??
+                              {}) as Record<string, unknown>,
+                      ),
+            ),
+        );
+    }
+
+    stop(): void {
+        this.client.close();
+        this.child.kill();
+    }
+}
