@@ -37,8 +37,22 @@ export interface LifecycleGuardArgs {
     readonly state: LifecycleState;
 }
 
+/**
+ * The guard's type token: a dynamic resource's is `pulumi-nodejs:dynamic/<module>:<type>`
+ * (@pulumi/pulumi v3.248.0 `dynamic/index.ts`, `Resource` constructor), so `pulumi preview`
+ * names it and tests find it by type.
+ */
+export const LIFECYCLE_GUARD_TYPE = "pulumi-nodejs:dynamic/cassandra-multicluster:LifecycleGuard";
+
 export class LifecycleGuard extends pulumi.dynamic.Resource {
     constructor(name: string, args: LifecycleGuardArgs, opts?: pulumi.CustomResourceOptions) {
-        super(provider, name, { state: args.state }, opts);
+        super(
+            provider,
+            name,
+            { state: args.state },
+            opts,
+            "cassandra-multicluster",
+            "LifecycleGuard",
+        );
     }
 }

@@ -141,6 +141,10 @@ export interface ReplicationGuardArgs {
     readonly contact: pulumi.Input<ReplicationGuardContact>;
 }
 
+/** The guard's type token (see `LIFECYCLE_GUARD_TYPE`). */
+export const REPLICATION_GUARD_TYPE =
+    "pulumi-nodejs:dynamic/cassandra-multicluster:ReplicationGuard";
+
 export class ReplicationGuard extends pulumi.dynamic.Resource {
     constructor(name: string, args: ReplicationGuardArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -148,6 +152,8 @@ export class ReplicationGuard extends pulumi.dynamic.Resource {
             name,
             { datacenters: args.datacenters, contact: pulumi.secret(args.contact) },
             opts,
+            "cassandra-multicluster",
+            "ReplicationGuard",
         );
     }
 }

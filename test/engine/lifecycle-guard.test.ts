@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LIFECYCLE_GUARD_TYPE } from "../../components/lifecycle/lifecycle-guard";
 import type { LifecycleState } from "../../components/lifecycle/transitions";
 import { deploy } from "./harness/deployment";
 import { DynamicProviderProcess } from "./harness/dynamic-provider";
@@ -17,9 +18,7 @@ let provider: DynamicProviderProcess;
 
 beforeAll(async () => {
     const dev = await deploy({ root, stack: "dev", preview: true });
-    const found = dev.registrations.find(
-        (r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.name.endsWith("-lifecycle"),
-    );
+    const found = dev.registrations.find((r) => r.type === LIFECYCLE_GUARD_TYPE);
     expect(found, "the lifecycle guard").toBeDefined();
     guard = found as Registration;
     provider = await DynamicProviderProcess.start(root);

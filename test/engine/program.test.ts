@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { LIFECYCLE_GUARD_TYPE } from "../../components/lifecycle/lifecycle-guard";
 import { buildPlan } from "../../components/plan";
 import { parseSettings, settingsFromConfigMap } from "../../components/config";
 import { readStackConfig } from "../../components/render/stack-config";
@@ -125,7 +126,7 @@ describe("data-bearing resources as the engine records them", () => {
         }
         // The guard's inputs wait for its serialized provider, so others register before it; every
         // object that reaches a cluster waits for it instead.
-        const guard = dev.registrations.find((r) => r.type === "pulumi-nodejs:dynamic:Resource");
+        const guard = dev.registrations.find((r) => r.type === LIFECYCLE_GUARD_TYPE);
         expect(guard?.name).toBe("cassandra-multicluster-lifecycle");
         const k8sObjects = dev.registrations.filter(
             (r) =>

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPLICATION_GUARD_TYPE } from "../../components/lifecycle/replication-guard";
 import type { ExternalClientBundle } from "../../components/plan/client-bundle";
 import { deploy } from "./harness/deployment";
 import { DynamicProviderProcess } from "./harness/dynamic-provider";
@@ -42,9 +43,7 @@ const contact = {
 
 beforeAll(async () => {
     const dev = await deploy({ root, stack: "dev", preview: true });
-    const found = dev.registrations.find(
-        (r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.name.endsWith("-replication"),
-    );
+    const found = dev.registrations.find((r) => r.type === REPLICATION_GUARD_TYPE);
     expect(found, "the replication guard").toBeDefined();
     guard = found as Registration;
     provider = await DynamicProviderProcess.start(root);

@@ -2,6 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ClientCertificate } from "../../../components/cassandra-multicluster";
+import { REPLICATION_GUARD_TYPE } from "../../../components/lifecycle/replication-guard";
 import type { ExternalClientBundle } from "../../../components/plan/client-bundle";
 import type { DatacenterStatus } from "../../../components/plan/datacenter-status";
 import { secretNames } from "../../../components/plan/datacenter-spec";
@@ -222,11 +223,7 @@ function productOf(base: RenderedStack, mtls: RenderedStack): Product {
             .export({ type: "pkcs8", format: "pem" })
             .toString(),
         clientCertificates: mtls.outputs.clientCertificates as Record<string, ClientCertificate>,
-        replicationGuard: only(
-            base,
-            (x) => x.type === "pulumi-nodejs:dynamic:Resource" && x.name.endsWith("-replication"),
-            "replication guard",
-        ),
+        replicationGuard: only(base, (x) => x.type === REPLICATION_GUARD_TYPE, "replication guard"),
     };
 }
 
