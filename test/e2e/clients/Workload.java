@@ -45,6 +45,8 @@ public final class Workload {
     final AtomicLong failed = new AtomicLong();
     final List<String> errors = new ArrayList<>();
     final Map<String, AtomicLong> coordinators = new ConcurrentHashMap<>();
+    /** The longest a write of the phase took, acknowledged or not: how close it came to a timeout. */
+    final AtomicLong slowestMs = new AtomicLong();
   }
 
   public static void main(String[] args) throws Exception {
@@ -134,8 +136,10 @@ public final class Workload {
               .bind(worker + "-" + n, at)
               .setIdempotent(true)
               .setConsistencyLevel(ConsistencyLevel.LOCAL_ONE);
+      long t0 = System.nanoTime();
       try {
         AsyncResultSet rs = session.executeAsync(s).toCompletableFuture().get();
+        p.slowestMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
         p.ok.incrementAndGet();
         p.coordinators
             .computeIfAbsent(
@@ -143,6 +147,7 @@ public final class Workload {
                 k -> new AtomicLong())
             .incrementAndGet();
       } catch (Exception e) {
+        p.slowestMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
         p.failed.incrementAndGet();
         synchronized (p.errors) {
           if (p.errors.size() < 5) {
@@ -206,6 +211,7 @@ public final class Workload {
             errors = p.errors.stream().map(Workload::q).collect(Collectors.toList());
           }
           out.add(q(name) + ":{\"ok\":" + p.ok.get() + ",\"failed\":" + p.failed.get()
+              + ",\"slowestMs\":" + p.slowestMs.get()
               + ",\"errors\":[" + String.join(",", errors) + "],\"coordinators\":" + json(c) + "}");
         });
     return "{\"phases\":{" + String.join(",", out) + "}}";

@@ -23,9 +23,12 @@ def out(obj):
     print(json.dumps(obj), flush=True)
 
 
-def record(at, ok, coordinator=None, error=None):
+def record(at, took_ms, ok, coordinator=None, error=None):
     with lock:
-        p = phases.setdefault(at, {"ok": 0, "failed": 0, "errors": [], "coordinators": {}})
+        p = phases.setdefault(
+            at, {"ok": 0, "failed": 0, "errors": [], "coordinators": {}, "slowestMs": 0}
+        )
+        p["slowestMs"] = max(p["slowestMs"], took_ms)
         if ok:
             p["ok"] += 1
             p["coordinators"][coordinator] = p["coordinators"].get(coordinator, 0) + 1
@@ -35,16 +38,21 @@ def record(at, ok, coordinator=None, error=None):
                 p["errors"].append(error)
 
 
+def elapsed_ms(t0):
+    return round((time.monotonic() - t0) * 1000)
+
+
 def load(session, insert, worker):
     n = 0
     while loading:
         at = phase
+        t0 = time.monotonic()
         try:
             future = session.execute_async(insert, ("%s-%d" % (worker, n), at))
             future.result()
-            record(at, True, str(future.coordinator_host.host_id))
+            record(at, elapsed_ms(t0), True, str(future.coordinator_host.host_id))
         except Exception as e:  # every failure counts: the test expects none
-            record(at, False, error=repr(e))
+            record(at, elapsed_ms(t0), False, error=repr(e))
         n += 1
         time.sleep(0.02)
 

@@ -16,6 +16,8 @@ interface Phase {
     failed: number;
     errors: string[];
     coordinators: Record<string, number>;
+    /** The longest a write of the phase took, acknowledged or not: how close it came to a timeout. */
+    slowestMs: number;
 }
 
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -27,8 +29,9 @@ function hostIdOf(client: Client, address: string): string {
     return String(client.hosts.get(address)?.hostId);
 }
 
-function record(at: string, coordinator?: string, error?: string): void {
-    const p = (phases[at] ??= { ok: 0, failed: 0, errors: [], coordinators: {} });
+function record(at: string, tookMs: number, coordinator?: string, error?: string): void {
+    const p = (phases[at] ??= { ok: 0, failed: 0, errors: [], coordinators: {}, slowestMs: 0 });
+    p.slowestMs = Math.max(p.slowestMs, tookMs);
     if (coordinator !== undefined) {
         p.ok++;
         p.coordinators[coordinator] = (p.coordinators[coordinator] ?? 0) + 1;
@@ -43,15 +46,16 @@ function record(at: string, coordinator?: string, error?: string): void {
 async function load(client: Client, keyspace: string, worker: string): Promise<void> {
     for (let n = 0; loading; n++) {
         const at = phase;
+        const t0 = Date.now();
         try {
             const rs = await client.execute(
                 `INSERT INTO ${keyspace}.kv (k, v) VALUES (?, ?)`,
                 [`${worker}-${n}`, at],
                 { prepare: true, isIdempotent: true, consistency: types.consistencies.localOne },
             );
-            record(at, hostIdOf(client, rs.info.queriedHost));
+            record(at, Date.now() - t0, hostIdOf(client, rs.info.queriedHost));
         } catch (err) {
-            record(at, undefined, (err as Error).message);
+            record(at, Date.now() - t0, undefined, (err as Error).message);
         }
         await sleep(20);
     }

@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { serverTrouble } from "./cassandra-node";
 import { clientConfig, Driver, Route, startDriver } from "./drivers";
 import { progress } from "./log";
 import { recordDriverFigures } from "./report";
@@ -50,7 +51,10 @@ export function reportPhases(
     extra: (p: PhaseReport) => Record<string, number> = () => ({}),
 ): void {
     const figures = Object.fromEntries(
-        Object.entries(phases).map(([p, r]) => [p, { ok: r.ok, failed: r.failed, ...extra(r) }]),
+        Object.entries(phases).map(([p, r]) => [
+            p,
+            { ok: r.ok, failed: r.failed, slowestMs: r.slowestMs, ...extra(r) },
+        ]),
     );
     progress(`${name}: ${JSON.stringify(figures)}`);
     recordDriverFigures(`${name} ${what}`, figures);
@@ -62,14 +66,20 @@ export function driverLog(a: Application): string {
 }
 
 /**
- * No request of the application failed, in any phase; the message holds its errors and its
- * driver's log. Returns how many writes it had acknowledged.
+ * No request of the application failed, in any phase; the message holds its errors, its
+ * driver's log and what the nodes logged meanwhile (a server-side timeout shows its cause
+ * there: a GC pause, dropped mutations). Returns how many writes it had acknowledged.
  */
 export function expectNoFailedRequest(a: Application, phases: Phases): number {
     const all = Object.values(phases);
+    const failed = all.reduce((n, p) => n + p.failed, 0);
     expect(
-        all.reduce((n, p) => n + p.failed, 0),
-        `${a.name}: ${all.flatMap((p) => p.errors).join("; ")}\n${driverLog(a)}`,
+        failed,
+        failed === 0
+            ? ""
+            : `${a.name}: ${all.flatMap((p) => p.errors).join("; ")}\n${driverLog(a)}\n` +
+                  `The nodes' warnings, GC pauses and dropped messages since it started:\n` +
+                  serverTrouble(a.w.startedAt),
     ).toBe(0);
     return all.reduce((n, p) => n + p.ok, 0);
 }

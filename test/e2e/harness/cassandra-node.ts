@@ -5,12 +5,14 @@ import {
     fstatSync,
     mkdirSync,
     openSync,
+    readdirSync,
     readFileSync,
     readSync,
     rmSync,
     statSync,
     writeFileSync,
 } from "node:fs";
+import { setPriority } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { alive, run, waitFor } from "./exec";
@@ -267,6 +269,18 @@ export function nodetool(c: NodeConfig, args: readonly string[]): string {
     ]);
 }
 
+/**
+ * A starting node's niceness. In a cluster each Cassandra pod has a worker of its own: without
+ * `allowMultipleNodesPerWorker` cass-operator gives the pods a required anti-affinity on
+ * `kubernetes.io/hostname` (v1.32.0 pkg/reconciliation/construct_podtemplatespec.go
+ * `calculatePodAntiAffinity`), so a restarting node's JVM startup takes no CPU from its peers.
+ * Here every node shares two cores: at full priority, two starting JVMs (both datacenters roll
+ * at once) starve the serving nodes for seconds, and their writes time out on the server
+ * (`write_request_timeout`, 2 s), which no rollout in a cluster would cause. So a node starts
+ * at a lower priority and gets the full one back once it is up (`startAndWait`).
+ */
+const STARTING_NICENESS = 10;
+
 /** Starts the JVM (detached, so a restart from a test process outlives it) and returns its pid. */
 export function startNode(c: NodeConfig): number {
     const dir = nodeDir(c.node.podName);
@@ -277,6 +291,9 @@ export function startNode(c: NodeConfig): number {
         "netns",
         "exec",
         NS.cluster,
+        "nice",
+        "-n",
+        String(STARTING_NICENESS),
         "java",
         ...JVM_SIZING,
         ...JDK17_OPTIONS,
@@ -293,7 +310,7 @@ export function startNode(c: NodeConfig): number {
         `${conf}:${c.lib}/*`,
         "org.apache.cassandra.service.CassandraDaemon",
     ];
-    // ip-netns-exec execs java in place, so this pid is the JVM's.
+    // ip-netns-exec and nice exec java in place, so this pid is the JVM's.
     const child = spawn("ip", args, { stdio: ["ignore", out, out], detached: true });
     closeSync(out);
     if (child.pid === undefined) {
@@ -342,6 +359,33 @@ export function logSize(podName: string): number {
     return existsSync(f) ? statSync(f).size : 0;
 }
 
+/**
+ * What the nodes logged at or after `sinceMs` that bears on a failed request: warnings and
+ * errors, GC pauses (Cassandra's GCInspector logs those over 200 ms) and dropped messages; the
+ * last `perNode` such lines of each node. Lines carry logback's ISO8601 local time (the
+ * pattern in `writeNodeConfig`); continuation lines of a stack trace have none and are left out.
+ */
+export function serverTrouble(sinceMs: number, perNode = 15): string {
+    const dir = join(RUN_DIR, "nodes");
+    if (!existsSync(dir)) {
+        return "(no node logs)";
+    }
+    const sections = readdirSync(dir).map((pod) => {
+        const f = logFile(pod);
+        const lines = existsSync(f) ? readFileSync(f, "utf8").split("\n") : [];
+        const notable = lines.filter((l) => {
+            const at = /^\S+\s+\[[^\]]*\] (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),(\d{3})/.exec(l);
+            return (
+                at !== null &&
+                new Date(`${at[1]}T${at[2]}.${at[3]}`).getTime() >= sinceMs &&
+                /^(WARN|ERROR)|GCInspector|dropped/.test(l)
+            );
+        });
+        return `--- ${pod}: ${notable.length} notable lines, the last ${perNode} ---\n${notable.slice(-perNode).join("\n")}`;
+    });
+    return sections.join("\n");
+}
+
 /** What the node logged after byte `fromOffset`, read without loading the whole log. */
 export function logSince(podName: string, fromOffset: number): string {
     const f = logFile(podName);
@@ -364,10 +408,28 @@ export async function startAndWait(c: NodeConfig): Promise<number> {
     const offset = logSize(c.node.podName);
     const pid = startNode(c);
     await waitUntilStarted(c.node.podName, pid, offset);
+    fullPriority(pid);
     progress(
         `${c.node.podName} (${c.node.datacenter}/${c.node.rack}) up on ${c.node.ip} in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
     );
     return pid;
+}
+
+/**
+ * Gives every thread of a started JVM the normal priority back. Niceness is per thread on
+ * Linux (setpriority(2) with a thread id), and a new thread inherits its creator's, so each
+ * thread is set; a second pass catches threads created during the first.
+ */
+function fullPriority(pid: number): void {
+    for (let pass = 0; pass < 2; pass++) {
+        for (const tid of readdirSync(`/proc/${pid}/task`)) {
+            try {
+                setPriority(Number(tid), 0);
+            } catch {
+                // The thread ended meanwhile.
+            }
+        }
+    }
 }
 
 /** SIGKILL: a crash, not a drain; the commit log replays on restart. */

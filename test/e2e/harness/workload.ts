@@ -27,6 +27,8 @@ export interface ReplicaReport {
     readonly onReplica: number;
     /** Host ID → requests it coordinated. */
     readonly coordinators: Readonly<Record<string, number>>;
+    /** The longest one write of the phase took, acknowledged or not. */
+    readonly slowestMs: number;
 }
 
 export interface PhaseReport {
@@ -45,6 +47,8 @@ export class Workload {
     private readonly pending: ((line: string) => void)[] = [];
     private readonly stderr: string[] = [];
     private exited = false;
+    /** When the application started (ms since the epoch): the window its failures fall in. */
+    readonly startedAt = Date.now();
 
     private constructor(
         readonly name: string,
