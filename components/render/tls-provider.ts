@@ -81,15 +81,15 @@ const CURVES: Readonly<Record<string, { node: string; web: string; hash: string 
 
 /** A PEM private key (any of the provider's formats) as WebCrypto keys, with Go's signature choice. */
 async function webKeys(pem: string): Promise<{
-    keys: CryptoKeyPair;
-    algorithm: RsaHashedImportParams | EcKeyImportParams;
-    signing: Algorithm | EcdsaParams;
+    keys: webcrypto.CryptoKeyPair;
+    algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+    signing: webcrypto.Algorithm | webcrypto.EcdsaParams;
 }> {
     const key = createPrivateKey(pem);
     const pkcs8 = key.export({ type: "pkcs8", format: "der" });
     const spki = createPublicKey(key).export({ type: "spki", format: "der" });
-    let algorithm: RsaHashedImportParams | EcKeyImportParams;
-    let signing: Algorithm | EcdsaParams;
+    let algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+    let signing: webcrypto.Algorithm | webcrypto.EcdsaParams;
     if (key.asymmetricKeyType === "rsa") {
         // Go's x509 signs with SHA256WithRSA for RSA keys (crypto/x509 `signingParamsForKey`).
         algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
@@ -102,7 +102,7 @@ async function webKeys(pem: string): Promise<{
         }
         // Go: ECDSAWithSHA256 for P-256, SHA384 for P-384, SHA512 for P-521.
         algorithm = { name: "ECDSA", namedCurve: curve.web };
-        signing = { name: "ECDSA", hash: curve.hash } as EcdsaParams;
+        signing = { name: "ECDSA", hash: curve.hash } as webcrypto.EcdsaParams;
     }
     const privateKey = await subtle.importKey("pkcs8", pkcs8, algorithm, true, ["sign"]);
     const publicKey = await subtle.importKey("spki", spki, algorithm, true, ["verify"]);
@@ -184,7 +184,7 @@ async function issue(opts: {
     issuer: string;
     issuerSubjectKeyId?: string;
     signingKey: CryptoKey;
-    signing: Algorithm | EcdsaParams;
+    signing: webcrypto.Algorithm | webcrypto.EcdsaParams;
 }): Promise<Signed> {
     const { inputs } = opts;
     const notBefore = new Date();

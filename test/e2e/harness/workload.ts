@@ -27,8 +27,6 @@ export interface ReplicaReport {
     readonly onReplica: number;
     /** Host ID → requests it coordinated. */
     readonly coordinators: Readonly<Record<string, number>>;
-    /** The longest one write of the phase took, acknowledged or not. */
-    readonly slowestMs: number;
 }
 
 export interface PhaseReport {
@@ -36,6 +34,8 @@ export interface PhaseReport {
     readonly failed: number;
     readonly errors: readonly string[];
     readonly coordinators: Readonly<Record<string, number>>;
+    /** The longest one write of the phase took, acknowledged or not. */
+    readonly slowestMs: number;
 }
 
 export type Phases = Readonly<Record<string, PhaseReport>>;
