@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { types } from "cassandra-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
     Application,
@@ -10,7 +9,7 @@ import {
 } from "./harness/applications";
 import { nodetool } from "./harness/cassandra-node";
 import { nodeConfig } from "./harness/cluster";
-import { createKeyspace, Fixture, fixture } from "./harness/fixture";
+import { countAtAll, createKeyspace, Fixture, fixture } from "./harness/fixture";
 import { movePod } from "./harness/pod-move";
 import { servingAgain } from "./harness/rollout";
 import type { Workload } from "./harness/workload";
@@ -86,10 +85,7 @@ describe("a node recreated on a new pod IP", () => {
         expect(status).not.toContain(` ${victim.ip} `);
 
         const admin = await fixture().connect("dc1");
-        const rows = await admin.execute(`SELECT count(*) FROM ${KEYSPACE}.kv`, [], {
-            consistency: types.consistencies.all,
-        });
-        expect(Number(rows.first()["count"])).toBe(acknowledged);
+        expect(await countAtAll(admin, KEYSPACE)).toBe(acknowledged);
         await admin.shutdown();
     }, 600_000);
 });

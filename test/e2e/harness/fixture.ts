@@ -1,4 +1,4 @@
-import { Client, types } from "cassandra-driver";
+import { Client, errors, types } from "cassandra-driver";
 import type { ClientBundle } from "../../../components/plan/client-bundle";
 import { bundleFor } from "./cluster";
 import { BundleClientOptions, connectBundle } from "./clients";
@@ -61,6 +61,35 @@ export async function createKeyspace(
         `CREATE KEYSPACE IF NOT EXISTS ${name} WITH replication = {'class': 'NetworkTopologyStrategy', ${replication}}`,
     );
     await client.execute(`CREATE TABLE IF NOT EXISTS ${name}.kv (k text PRIMARY KEY, v text)`);
+}
+
+/**
+ * How many rows `keyspace.kv` holds, read at ALL: every replica answers, so a write any of them
+ * acknowledged is counted, and a lost one shows as a smaller count. A timeout is retried, as a
+ * timeout says nothing about the rows: right after a roll the nodes here replay hints and compact
+ * on two shared cores, and once a 127,000-row count at ALL failed with "0 replica(s) responded
+ * over 4 required" (Cassandra pages an aggregate internally, each page bounded by
+ * `range_request_timeout`, 10 s).
+ */
+export async function countAtAll(client: Client, keyspace: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+        try {
+            const rs = await client.execute(`SELECT count(*) FROM ${keyspace}.kv`, [], {
+                consistency: types.consistencies.all,
+                readTimeout: 120_000,
+            });
+            return Number(rs.first()["count"]);
+        } catch (err) {
+            const timedOut =
+                err instanceof errors.OperationTimedOutError ||
+                (err instanceof errors.ResponseError &&
+                    err.code === types.responseErrorCodes.readTimeout);
+            if (!timedOut || attempt === 5) {
+                throw err;
+            }
+            await new Promise((r) => setTimeout(r, 5000));
+        }
+    }
 }
 
 /**
