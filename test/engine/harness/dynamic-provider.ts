@@ -3,6 +3,7 @@ import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { servedPort } from "./plugin-port";
 import { locateModule } from "./run-program";
 
 /**
@@ -23,22 +24,7 @@ export class DynamicProviderProcess {
         const child = spawn(process.execPath, [main, "127.0.0.1:1"], { cwd: programDir });
         let stderr = "";
         child.stderr.on("data", (d) => (stderr += d));
-        const port = await new Promise<number>((resolve, reject) => {
-            let stdout = "";
-            const timer = setTimeout(() => reject(new Error(`not started:\n${stderr}`)), 60_000);
-            child.stdout.on("data", (d) => {
-                stdout += d;
-                const m = /^(\d+)\s*$/m.exec(stdout);
-                if (m) {
-                    clearTimeout(timer);
-                    resolve(Number(m[1]));
-                }
-            });
-            child.on("close", (code) => {
-                clearTimeout(timer);
-                reject(new Error(`dynamic provider exited with ${code}:\n${stderr}`));
-            });
-        });
+        const port = await servedPort(child, () => stderr, 60_000, "dynamic provider");
         const client = new providerRpc.ResourceProviderClient(
             `127.0.0.1:${port}`,
             grpc.credentials.createInsecure(),

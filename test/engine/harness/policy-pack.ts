@@ -5,6 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import type { FakeEngine, Registration } from "./fake-engine";
+import { servedPort } from "./plugin-port";
 import { locateModule } from "./run-program";
 
 /**
@@ -57,25 +58,7 @@ export class PolicyPackProcess {
         });
         let stderr = "";
         child.stderr.on("data", (d) => (stderr += d));
-        const port = await new Promise<number>((resolve, reject) => {
-            let stdout = "";
-            const timer = setTimeout(
-                () => reject(new Error(`policy pack not started in 120 s:\n${stderr}`)),
-                120_000,
-            );
-            child.stdout.on("data", (d) => {
-                stdout += d;
-                const m = /^(\d+)\s*$/m.exec(stdout);
-                if (m) {
-                    clearTimeout(timer);
-                    resolve(Number(m[1]));
-                }
-            });
-            child.on("close", (code) => {
-                clearTimeout(timer);
-                reject(new Error(`policy pack exited with ${code} before serving:\n${stderr}`));
-            });
-        });
+        const port = await servedPort(child, () => stderr, 120_000, "policy pack");
         const client = new analyzerRpc.AnalyzerClient(
             `127.0.0.1:${port}`,
             grpc.credentials.createInsecure(),
