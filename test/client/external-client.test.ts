@@ -1,6 +1,8 @@
 import type { PeerCertificate } from "node:tls";
 import { describe, expect, it, vi } from "vitest";
 import {
+    Discover,
+    Discovery,
     externalClientOptions,
     RediscoveringTranslator,
     sslOptionsFor,
@@ -84,8 +86,8 @@ describe("createExternalClient's driver options", () => {
         const o = await externalClientOptions(
             bundle,
             { localDataCenter: "dc1", username: "u", password: "p" },
-            async () => new Map(),
-            new Map(),
+            async () => ({ map: new Map(), unanswered: [] }),
+            { map: new Map(), unanswered: [] },
         );
         expect(o.contactPoints).toEqual(["127.0.0.1:19042", "127.0.0.1:19043"]);
         expect(o.localDataCenter).toBe("dc1");
@@ -95,8 +97,8 @@ describe("createExternalClient's driver options", () => {
             externalClientOptions(
                 bundle,
                 { localDataCenter: "dc9" },
-                async () => new Map(),
-                new Map(),
+                async () => ({ map: new Map(), unanswered: [] }),
+                { map: new Map(), unanswered: [] },
             ),
         ).rejects.toThrow('localDataCenter "dc9" is not in the bundle');
     });
@@ -105,11 +107,16 @@ describe("createExternalClient's driver options", () => {
 describe("RediscoveringTranslator", () => {
     const translate = (t: RediscoveringTranslator, address: string, port: number) =>
         new Promise<string>((r) => t.translate(address, port, r));
+    const found = (entries: [string, string][], unanswered: string[] = []): Discovery => ({
+        map: new Map(entries),
+        unanswered,
+    });
+    const quick = { retryMs: 5, giveUpMs: 200 };
 
     it("maps known pod addresses without asking again", async () => {
-        const discover = vi.fn(async () => new Map<string, string>());
+        const discover = vi.fn(async () => found([]));
         const t = new RediscoveringTranslator(
-            new Map([["10.0.0.5:9042", "127.0.0.1:19042"]]),
+            found([["10.0.0.5:9042", "127.0.0.1:19042"]]),
             discover,
         );
         expect(await translate(t, "10.0.0.5", 9042)).toBe("127.0.0.1:19042");
@@ -117,17 +124,62 @@ describe("RediscoveringTranslator", () => {
     });
 
     it("asks the nodes again, once for concurrent lookups, when a pod moved to a new address", async () => {
-        const discover = vi.fn(async () => new Map([["10.0.0.7:9042", "127.0.0.1:19042"]]));
-        const t = new RediscoveringTranslator(
-            new Map([["10.0.0.5:9042", "127.0.0.1:19042"]]),
-            discover,
-        );
+        const before = found([["10.0.0.5:9042", "127.0.0.1:19042"]]);
+        const discover = vi.fn(async () => found([["10.0.0.7:9042", "127.0.0.1:19042"]]));
+        const t = new RediscoveringTranslator(before, discover, quick);
         const [a, b] = await Promise.all([
             translate(t, "10.0.0.7", 9042),
             translate(t, "10.0.0.7", 9042),
         ]);
         expect([a, b]).toEqual(["127.0.0.1:19042", "127.0.0.1:19042"]);
         expect(discover).toHaveBeenCalledTimes(1);
+        expect(discover).toHaveBeenCalledWith(before);
+    });
+
+    it("answers an address no node is at with that address at once, when every node answered", async () => {
+        const discover = vi.fn(async () => found([["10.0.0.7:9042", "127.0.0.1:19042"]]));
+        const log = vi.fn();
+        const t = new RediscoveringTranslator(found([]), discover, quick, log);
         expect(await translate(t, "10.0.0.8", 9042)).toBe("10.0.0.8:9042");
+        expect(discover).toHaveBeenCalledTimes(1);
+        expect(log).toHaveBeenCalledWith(
+            expect.stringContaining("a node the bundle does not list"),
+        );
+    });
+
+    it("keeps asking while a node has not answered, and maps the moved pod once its route answers", async () => {
+        // The moved pod is in system.peers before its own route serves it (readiness).
+        const discover = vi
+            .fn<Discover>()
+            .mockResolvedValueOnce(found([], ["127.0.0.1:19043"]))
+            .mockResolvedValueOnce(found([], ["127.0.0.1:19043"]))
+            .mockResolvedValue(found([["10.0.0.9:9042", "127.0.0.1:19043"]]));
+        const t = new RediscoveringTranslator(found([]), discover, quick);
+        expect(await translate(t, "10.0.0.9", 9042)).toBe("127.0.0.1:19043");
+        expect(discover).toHaveBeenCalledTimes(3);
+    });
+
+    it("gives up after giveUpMs with the pod address, which the TLS check then refuses, and says why", async () => {
+        const discover = vi.fn(async () => found([], ["127.0.0.1:19043"]));
+        const log = vi.fn();
+        const t = new RediscoveringTranslator(
+            found([]),
+            discover,
+            { retryMs: 5, giveUpMs: 30 },
+            log,
+        );
+        expect(await translate(t, "10.0.0.9", 9042)).toBe("10.0.0.9:9042");
+        expect(discover.mock.calls.length).toBeGreaterThan(1);
+        expect(log).toHaveBeenCalledWith(expect.stringContaining("127.0.0.1:19043 did not answer"));
+
+        const unreachable = vi.fn(async () => {
+            throw new Error("no node of the bundle answered through its external address");
+        });
+        const failing = new RediscoveringTranslator(found([]), unreachable, quick, log);
+        expect(await translate(failing, "10.0.0.9", 9042)).toBe("10.0.0.9:9042");
+        expect(unreachable.mock.calls.length).toBeGreaterThan(1);
+        expect(log).toHaveBeenLastCalledWith(
+            expect.stringContaining("no node of the bundle answered"),
+        );
     });
 });

@@ -105,6 +105,12 @@ async function main(): Promise<void> {
         out({ error: String(err) });
         process.exit(3);
     }
+    // The driver's own log (and the translator's warnings, which go to it): what a failure message shows.
+    client.on("log", (level: string, className: string, message: string) => {
+        if (level !== "verbose") {
+            process.stderr.write(`${new Date().toISOString()} ${level} ${className}: ${message}\n`);
+        }
+    });
     out({ ready: true });
     const workers: Promise<void>[] = [];
     for await (const line of createInterface({ input: process.stdin })) {
