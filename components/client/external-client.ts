@@ -336,6 +336,8 @@ async function askNode(
         const host = probe.hosts.get(endpoint);
         const query = async (cql: string) => (await probe.execute(cql, [], { host })).rows;
         const [local] = await query("SELECT host_id, rpc_address, rpc_port FROM system.local");
+        // No rpc_port before Cassandra 4.0: the driver's own default port then
+        // (cassandra-driver 4.10.0 lib/client-options.js `protocolOptions.port`).
         const port = Number(local.get("rpc_port") ?? 9042);
         const self = `${local.get("rpc_address")}:${port}`;
         // [host ID, pod address] of every other node.
