@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as tls from "@pulumi/tls";
 import type { CertificatePlan, KeySpec } from "../plan/pki-plan";
-import { privateKey } from "./certificate-authority";
+import { NodeCertificate } from "./node-certificate";
 
 /** NodeCertificatesArgs list the certificates to issue, straight from the PKI plan. */
 export interface NodeCertificatesArgs {
@@ -19,13 +18,15 @@ export interface IssuedCertificate {
     /**
      * The private key as PKCS#8 PEM ("BEGIN PRIVATE KEY"). Secret. Cassandra's `PEMReader`
      * (apache/cassandra 5.0.5 `org.apache.cassandra.security.PEMReader.extractPrivateKey`) reads
-     * only PKCS#8, while the provider's `privateKeyPem` is SEC1 for ECDSA and PKCS#1 for RSA
-     * (terraform-provider-tls v4.2.1 `resource_private_key.go`, `Create`).
+     * only PKCS#8.
      */
     readonly keyPem: pulumi.Output<string>;
 }
 
-/** One key and CA-signed certificate per plan entry: each node gets its own identity, never a shared one. */
+/**
+ * One key and CA-signed certificate per plan entry: each node gets its own identity, never a
+ * shared one, as one `NodeCertificate` resource (key and certificate together).
+ */
 export class NodeCertificates extends pulumi.ComponentResource {
     /** By plan id (the pod name, or `client-<name>`). */
     public readonly issued: Readonly<Record<string, IssuedCertificate>>;
@@ -34,33 +35,22 @@ export class NodeCertificates extends pulumi.ComponentResource {
         super("cassandra-multicluster:pki:NodeCertificates", name, args, opts);
         const issued: Record<string, IssuedCertificate> = {};
         for (const c of args.certificates) {
-            const key = privateKey(`${name}-${c.id}-key`, args.key, this);
-            const csr = new tls.CertRequest(
-                `${name}-${c.id}-csr`,
+            const cert = new NodeCertificate(
+                `${name}-${c.id}`,
                 {
-                    privateKeyPem: key.privateKeyPem,
-                    subject: { commonName: c.commonName, organization: "cassandra-multicluster" },
-                    dnsNames: [...c.dnsNames],
-                },
-                { parent: key },
-            );
-            const cert = new tls.LocallySignedCert(
-                `${name}-${c.id}-cert`,
-                {
-                    certRequestPem: csr.certRequestPem,
-                    caCertPem: args.caCertPem,
-                    caPrivateKeyPem: args.caKeyPem,
-                    allowedUses: [...c.usages],
-                    validityPeriodHours: c.validityHours,
+                    key: args.key,
+                    commonName: c.commonName,
+                    organization: "cassandra-multicluster",
+                    dnsNames: c.dnsNames,
+                    usages: c.usages,
+                    validityHours: c.validityHours,
                     earlyRenewalHours: c.earlyRenewalHours,
-                    setSubjectKeyId: true,
+                    caCertPem: args.caCertPem,
+                    caKeyPem: args.caKeyPem,
                 },
-                { parent: key },
+                { parent: this },
             );
-            issued[c.id] = {
-                certPem: cert.certPem,
-                keyPem: pulumi.secret(key.privateKeyPemPkcs8),
-            };
+            issued[c.id] = { certPem: cert.certPem, keyPem: cert.keyPem };
         }
         this.issued = issued;
         this.registerOutputs({ issued });

@@ -2,6 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { DatacenterStatus } from "../plan/datacenter-status";
+import {
+    NODE_CERTIFICATE_TYPE,
+    nodeCertificateProvider,
+    NodeCertificateInputs,
+    NodeCertificateState,
+} from "../pki/node-certificate";
 import { tlsProviderOutputs } from "./tls-provider";
 
 /** One resource the program registered, with the inputs it was given. */
@@ -54,7 +60,9 @@ export function recordingMocks(
                 ...args.inputs,
                 ...(unchanged
                     ? computedPart(old)
-                    : await computedOutputs({ ...args, inputs }, () => ++nextAddress)),
+                    : old && args.type === NODE_CERTIFICATE_TYPE
+                      ? await nodeCertificateUpdate(old, inputs)
+                      : await computedOutputs({ ...args, inputs }, () => ++nextAddress)),
                 ...observedOutputs(args.type, args.name, inputs, observed),
             };
             record.outputs = unwrapSecrets(state, "", []) as Record<string, unknown>;
@@ -115,6 +123,27 @@ const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 
 const CASSANDRA_DATACENTER = "kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter";
 
+/**
+ * A `NodeCertificate` registered again with new inputs, as the engine handles it: the provider's
+ * own `diff`, then `update` (same key, new certificate) or a replacement (`create`, a new key).
+ */
+async function nodeCertificateUpdate(
+    old: RecordedResource,
+    inputs: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+    const olds = old.outputs as unknown as NodeCertificateState;
+    const news = inputs as unknown as NodeCertificateInputs;
+    const diff = await nodeCertificateProvider.diff("", olds, news);
+    if (!diff.changes) {
+        return computedPart(old);
+    }
+    const { outs } =
+        diff.replaces.length > 0
+            ? await nodeCertificateProvider.create(news)
+            : await nodeCertificateProvider.update("", olds, news);
+    return { ...outs };
+}
+
 /** What the provider computed for a recorded resource: its outputs that are not inputs. */
 function computedPart(r: RecordedResource): Record<string, unknown> {
     return Object.fromEntries(Object.entries(r.outputs).filter(([k]) => !(k in r.inputs)));
@@ -145,7 +174,7 @@ function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unk
  * What a provider computes on create, for the resources this program makes: the same fill-ins
  * serve the mock runtime and the engine-protocol tests. `address` numbers the addresses handed
  * out. `tls` resources get real keys and certificates in the provider's formats
- * (`tlsProviderOutputs`); a CassandraDatacenter the status cass-operator reports once it is ready.
+ * (`tlsProviderOutputs`), a `NodeCertificate` its provider's own; a CassandraDatacenter the status cass-operator reports once it is ready.
  */
 export async function computedOutputs(
     args: Pick<pulumi.runtime.MockResourceArgs, "type" | "name" | "inputs">,
@@ -154,6 +183,13 @@ export async function computedOutputs(
     const tls = await tlsProviderOutputs(args.type, args.inputs);
     if (tls) {
         return tls;
+    }
+    if (args.type === NODE_CERTIFICATE_TYPE) {
+        // The provider's own code, as the engine's dynamic provider process runs it.
+        const { outs } = await nodeCertificateProvider.create(
+            args.inputs as unknown as NodeCertificateInputs,
+        );
+        return { ...outs };
     }
     const name = (args.inputs.name as string | undefined) ?? args.name;
     switch (args.type) {

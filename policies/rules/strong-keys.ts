@@ -1,3 +1,4 @@
+import { NODE_CERTIFICATE_TYPE } from "../../components/pki/node-certificate";
 import { PolicyResourceLike, Rule, setting, Violation } from "../resource";
 
 const KEY = "tls:index/privateKey:PrivateKey";
@@ -22,13 +23,13 @@ const DEFAULT_CURVE = "P224";
 export const strongKeys: Rule = {
     name: "strong-keys",
     description:
-        "tls.PrivateKey is RSA >= 2048 (3072 for CAs) or ECDSA >= P-256; CA certificates are CA certificates; node certificates carry SANs and a validity within the configured maximum.",
+        "Keys (tls.PrivateKey, NodeCertificate) are RSA >= 2048 (3072 for CAs) or ECDSA >= P-256; CA certificates are CA certificates; node certificates carry SANs and a validity within the configured maximum.",
     enforcementLevel: "mandatory",
     severity: "high",
     // Which key signs a CA and which CA signs a certificate is only in the property
     // dependencies between resources, which the engine hands to stack policies.
     scope: "stack",
-    appliesTo: (type) => type.startsWith("tls:index/"),
+    appliesTo: (type) => type.startsWith("tls:index/") || type === NODE_CERTIFICATE_TYPE,
     remediationSteps:
         "Use the CertificateAuthority/NodeCertificates components (ECDSA P-256 by default, RSA 3072/4096 by tls.keyAlgorithm) or match their settings.",
     configSchema: {
@@ -53,6 +54,20 @@ export const strongKeys: Rule = {
                 .filter((k) => k.type === KEY)
                 .map((k) => k.urn),
         );
+        const signerProblems = (r: PolicyResourceLike) =>
+            deps(r, "caCertPem")
+                .filter((d) => d.type === SELF_SIGNED || d.type === LOCALLY_SIGNED)
+                .filter((ca) => ca.props.isCaCertificate !== true)
+                .map(
+                    (ca) =>
+                        `signed by ${ca.name}, which is not a CA certificate (isCaCertificate is not true)`,
+                );
+        const validityProblems = (hours: unknown) =>
+            typeof hours === "number" && hours > maxHours
+                ? [
+                      `validity ${hours} h exceeds the maximum of ${maxHours} h (policy setting maxCertificateValidityHours)`,
+                  ]
+                : [];
         const violations: Violation[] = [];
         for (const r of resources) {
             const add = (message: string) =>
@@ -67,22 +82,20 @@ export const strongKeys: Rule = {
                 if (!uses.includes("cert_signing")) {
                     add(`CA certificate allowedUses ${JSON.stringify(uses)} lack "cert_signing"`);
                 }
-            } else if (r.type === LOCALLY_SIGNED) {
-                for (const ca of deps(r, "caCertPem").filter(
-                    (d) => d.type === SELF_SIGNED || d.type === LOCALLY_SIGNED,
-                )) {
-                    if (ca.props.isCaCertificate !== true) {
-                        add(
-                            `signed by ${ca.name}, which is not a CA certificate (isCaCertificate is not true)`,
-                        );
-                    }
-                }
-                const hours = r.props.validityPeriodHours;
-                if (typeof hours === "number" && hours > maxHours) {
+            } else if (r.type === NODE_CERTIFICATE_TYPE) {
+                // Key, names and validity are the resource's own inputs (components/pki/node-certificate.ts).
+                keyProblems({ props: r.props.key ?? {} }, false).forEach(add);
+                signerProblems(r).forEach(add);
+                validityProblems(r.props.validityHours).forEach(add);
+                const uses: string[] = r.props.usages ?? [];
+                if (uses.includes("server_auth") && (r.props.dnsNames ?? []).length === 0) {
                     add(
-                        `validity ${hours} h exceeds the maximum of ${maxHours} h (policy setting maxCertificateValidityHours)`,
+                        "server certificate has no subject alternative names; clients verify the names they connect to",
                     );
                 }
+            } else if (r.type === LOCALLY_SIGNED) {
+                signerProblems(r).forEach(add);
+                validityProblems(r.props.validityPeriodHours).forEach(add);
                 const uses: string[] = r.props.allowedUses ?? [];
                 if (uses.includes("server_auth")) {
                     for (const csr of deps(r, "certRequestPem").filter((d) => d.type === CSR)) {
@@ -103,7 +116,7 @@ export const strongKeys: Rule = {
     },
 };
 
-function keyProblems(r: PolicyResourceLike, isCa: boolean): string[] {
+function keyProblems(r: Pick<PolicyResourceLike, "props">, isCa: boolean): string[] {
     const p = r.props;
     if (p.algorithm === "RSA") {
         const bits = p.rsaBits ?? DEFAULT_RSA_BITS;

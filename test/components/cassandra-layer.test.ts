@@ -11,6 +11,7 @@ import {
     DatacenterStatus,
     hostIdsOf,
 } from "../../components/plan/datacenter-status";
+import { NODE_CERTIFICATE_TYPE } from "../../components/pki/node-certificate";
 import { named, outputOf, RecordedResource, settled, setupMocks } from "../helpers/mocks";
 
 let resources: RecordedResource[];
@@ -222,16 +223,18 @@ describe("cass-operator and the CassandraDatacenters", () => {
 
 describe("PKI", () => {
     it("issues one certificate per node with exactly the planned SANs, on ECDSA P-256 keys", () => {
-        const csrs = all("tls:index/certRequest:CertRequest");
-        expect(csrs).toHaveLength(6);
+        const certs = all(NODE_CERTIFICATE_TYPE);
+        expect(certs).toHaveLength(6);
         for (const planned of c.plan.pki.nodes) {
-            const csr = csrs.find(
-                (r) => r.name === `mc-certs-${planned.id}-csr`,
-            ) as RecordedResource;
-            expect(csr.inputs.dnsNames).toEqual(planned.dnsNames);
-            expect((csr.inputs.subject as { commonName: string }).commonName).toBe(
-                planned.node.podName,
-            );
+            const cert = certs.find((r) => r.name === `mc-certs-${planned.id}`) as RecordedResource;
+            expect(cert.inputs).toMatchObject({
+                dnsNames: planned.dnsNames,
+                commonName: planned.node.podName,
+                key: { algorithm: "ECDSA", ecdsaCurve: "P256" },
+                validityHours: 8760,
+                usages: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
+            });
+            expect(cert.secretPaths).toContain("caKeyPem");
         }
         const node0 = c.plan.pki.nodes[0].dnsNames;
         expect(node0).toEqual([
@@ -242,16 +245,9 @@ describe("PKI", () => {
             "cassandra-dc1-rack1-sts-0.cassandra.example.com",
             "dc1.cassandra.example.com",
         ]);
-        expect(all("tls:index/privateKey:PrivateKey").map((k) => k.inputs)).toEqual(
-            Array(7).fill({ algorithm: "ECDSA", ecdsaCurve: "P256" }),
-        );
-        const certs = all("tls:index/locallySignedCert:LocallySignedCert");
-        expect(certs.map((x) => x.inputs.validityPeriodHours)).toEqual(Array(6).fill(8760));
-        expect(certs[0].inputs.allowedUses).toEqual([
-            "digital_signature",
-            "key_encipherment",
-            "server_auth",
-            "client_auth",
+        // The CA's key alone is a tls.PrivateKey; node keys are made by their NodeCertificate.
+        expect(all("tls:index/privateKey:PrivateKey").map((k) => k.inputs)).toEqual([
+            { algorithm: "ECDSA", ecdsaCurve: "P256" },
         ]);
         const ca = all("tls:index/selfSignedCert:SelfSignedCert");
         expect(ca).toHaveLength(1);
@@ -274,22 +270,17 @@ describe("PKI", () => {
             "cassandra-dc1-rack2-sts-0.pem",
             "cassandra-dc1-rack3-sts-0.pem",
         ]);
-        // The key in PKCS#8, the only form Cassandra 5.0.5's PEMReader parses; the provider's
-        // privateKeyPem (SEC1 for ECDSA) would not start.
-        const key = named(
+        // The key in PKCS#8, the only form Cassandra 5.0.5's PEMReader parses (SEC1, the form
+        // of tls.PrivateKey's privateKeyPem for ECDSA, would not start).
+        const issued = named(
             resources,
-            "tls:index/privateKey:PrivateKey",
-            "mc-certs-cassandra-dc1-rack2-sts-0-key",
-        );
-        const cert = named(
-            resources,
-            "tls:index/locallySignedCert:LocallySignedCert",
-            "mc-certs-cassandra-dc1-rack2-sts-0-cert",
-        );
+            NODE_CERTIFICATE_TYPE,
+            "mc-certs-cassandra-dc1-rack2-sts-0",
+        ).outputs;
         const pem = data["cassandra-dc1-rack2-sts-0.pem"];
         expect(pem.startsWith("-----BEGIN PRIVATE KEY-----\n")).toBe(true);
         expect(pem).not.toContain("EC PRIVATE KEY");
-        expect(pem).toBe(`${key.outputs.privateKeyPemPkcs8}${cert.outputs.certPem}`);
+        expect(pem).toBe(`${issued.keyPem}${issued.certPem}`);
         const x509 = new X509Certificate(pem);
         expect(x509.checkPrivateKey(createPrivateKey(pem))).toBe(true);
         expect(x509.verify(new X509Certificate(data["ca.pem"]).publicKey)).toBe(true);

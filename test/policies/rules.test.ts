@@ -8,6 +8,7 @@ import { strongKeys } from "../../policies/rules/strong-keys";
 import { superuserSecretGenerated } from "../../policies/rules/superuser-secret-generated";
 import { versionsPinned } from "../../policies/rules/versions-pinned";
 import { DEDICATED_PORT_ANNOTATION } from "../../components/plan/routes";
+import { NODE_CERTIFICATE_TYPE } from "../../components/pki/node-certificate";
 import { PUBLIC_CLIENTS_ANNOTATION, publicClientsMarker } from "../../components/checks/exposure";
 import { LOCAL_OVERRIDES, policyResources, render } from "../helpers/render";
 
@@ -460,19 +461,22 @@ describe("sni-passthrough-only", () => {
 });
 
 describe("strong-keys", () => {
-    it("passes the CA and node certificates the PKI components issue", () =>
-        expect(messages(strongKeys, good)).toEqual([]));
+    const nodeCert = (r: PolicyResourceLike) => r.type === NODE_CERTIFICATE_TYPE;
+
+    it("passes the CA and node certificates the PKI components issue", () => {
+        expect(good.filter(nodeCert)).toHaveLength(6);
+        expect(messages(strongKeys, good)).toEqual([]);
+    });
 
     it.each([
         [{ algorithm: "RSA", rsaBits: 1024 }, "RSA 1024 bits is below the 2048 required"],
         [{ algorithm: "ECDSA", ecdsaCurve: "P224" }, "ECDSA curve P224 is weaker than P-256"],
         [{ algorithm: "ECDSA" }, "ECDSA curve P224 is weaker than P-256"],
-    ])("rejects a node key %j", (props, expected) => {
-        const bad = variant(
-            (r) => r.type === "tls:index/privateKey:PrivateKey" && r.name.includes("certs"),
-            (r) => ({ ...r, props }),
-        );
-        expect(messages(strongKeys, bad)).toEqual([expect.stringContaining(expected)]);
+    ])("rejects a node key %j", (key, expected) => {
+        const bad = variant(nodeCert, (r) => ({ ...r, props: { ...r.props, key } }));
+        expect(messages(strongKeys, bad)).toEqual([
+            expect.stringMatching(new RegExp(`^NodeCertificate .*: ${expected}`)),
+        ]);
     });
 
     it("holds the CA key to RSA 3072", () => {
@@ -490,13 +494,11 @@ describe("strong-keys", () => {
             ...r,
             props: { ...r.props, isCaCertificate: false },
         }));
+        expect(messages(strongKeys, bad)).toHaveLength(6);
         expect(messages(strongKeys, bad)[0]).toContain("which is not a CA certificate");
-        bad = variant(
-            (r) => r.type === "tls:index/certRequest:CertRequest",
-            (r) => ({ ...r, props: { ...r.props, dnsNames: [] } }),
-        );
+        bad = variant(nodeCert, (r) => ({ ...r, props: { ...r.props, dnsNames: [] } }));
         expect(messages(strongKeys, bad)).toEqual([
-            expect.stringContaining("has no subject alternative names"),
+            expect.stringContaining("server certificate has no subject alternative names"),
         ]);
         expect(messages(strongKeys, good, { maxCertificateValidityHours: 720 })).toHaveLength(6);
         expect(messages(strongKeys, good, { maxCertificateValidityHours: 720 })[0]).toContain(

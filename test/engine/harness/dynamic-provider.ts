@@ -19,9 +19,10 @@ export class DynamicProviderProcess {
         readonly stderr: () => string,
     ) {}
 
-    static async start(programDir: string): Promise<DynamicProviderProcess> {
+    /** `cwd`: the program's directory where it differs from the one `@pulumi/pulumi` is found from. */
+    static async start(programDir: string, cwd = programDir): Promise<DynamicProviderProcess> {
         const main = locateModule("@pulumi/pulumi/cmd/dynamic-provider", programDir);
-        const child = spawn(process.execPath, [main, "127.0.0.1:1"], { cwd: programDir });
+        const child = spawn(process.execPath, [main, "127.0.0.1:1"], { cwd });
         let stderr = "";
         child.stderr.on("data", (d) => (stderr += d));
         const port = await servedPort(child, () => stderr, 60_000, "dynamic provider");
@@ -52,6 +53,61 @@ export class DynamicProviderProcess {
                               .map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
                       ),
             ),
+        );
+    }
+
+    /** `Create` as `pulumi up` sends it for a new resource: its inputs. Resolves to its ID and state. */
+    create(
+        urn: string,
+        inputs: Record<string, unknown>,
+    ): Promise<{ id: string; outputs: Record<string, unknown> }> {
+        const req = new providerProto.CreateRequest();
+        req.setUrn(urn);
+        req.setProperties(Struct.fromJavaScript(inputs as never));
+        return new Promise((resolve, reject) =>
+            this.client.create(req, (err, res) => {
+                if (err) {
+                    reject(new Error(`${err.details || err.message}\n${this.stderr()}`));
+                    return;
+                }
+                const r = res as providerProto.CreateResponse;
+                resolve({
+                    id: r.getId(),
+                    outputs: (r.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                });
+            }),
+        );
+    }
+
+    /**
+     * `Diff` as `pulumi preview` and `pulumi up` send it for a resource registered again: its
+     * state from the last deployment (`olds`) and its new inputs.
+     */
+    diff(
+        urn: string,
+        id: string,
+        olds: Record<string, unknown>,
+        news: Record<string, unknown>,
+    ): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[] }> {
+        const req = new providerProto.DiffRequest();
+        req.setUrn(urn);
+        req.setId(id);
+        req.setOlds(Struct.fromJavaScript(olds as never));
+        req.setNews(Struct.fromJavaScript(news as never));
+        const changes = {
+            [providerProto.DiffResponse.DiffChanges.DIFF_NONE]: "none",
+            [providerProto.DiffResponse.DiffChanges.DIFF_SOME]: "some",
+            [providerProto.DiffResponse.DiffChanges.DIFF_UNKNOWN]: "unknown",
+        } as const;
+        return new Promise((resolve, reject) =>
+            this.client.diff(req, (err, res) => {
+                if (err) {
+                    reject(new Error(`${err.details || err.message}\n${this.stderr()}`));
+                    return;
+                }
+                const r = res as providerProto.DiffResponse;
+                resolve({ changes: changes[r.getChanges()], replaces: r.getReplacesList() });
+            }),
         );
     }
 
