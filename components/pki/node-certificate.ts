@@ -15,8 +15,8 @@ import type { KeySpec } from "../plan/pki-plan";
  * everywhere, while `require` is resolved again in the provider process.
  */
 
-/** What the plan decides about one certificate; the state adds the key and the certificate. */
-export interface NodeCertificateInputs {
+/** What the plan decides about one certificate. */
+export interface NodeCertificateSpec {
     readonly key: KeySpec;
     readonly commonName: string;
     readonly organization: string;
@@ -25,11 +25,21 @@ export interface NodeCertificateInputs {
     readonly usages: readonly string[];
     readonly validityHours: number;
     readonly earlyRenewalHours: number;
+}
+
+/**
+ * The resource's inputs. Few top-level properties on purpose: the SDK makes an output with its
+ * own promises for each one of every resource (@pulumi/pulumi `runtime/rpc.js`
+ * `transferProperties`), which a 300-node stack pays 300 times.
+ */
+export interface NodeCertificateInputs {
+    readonly spec: NodeCertificateSpec;
     readonly caCertPem: string;
     /** Secret. */
     readonly caKeyPem: string;
 }
 
+/** The state adds the key and the certificate. */
 export interface NodeCertificateState extends NodeCertificateInputs {
     /** PKCS#8 PEM, the only form Cassandra 5.0.5's `PEMReader.extractPrivateKey` reads. Secret. */
     readonly keyPem: string;
@@ -48,8 +58,6 @@ const CERTIFICATE_FIELDS = [
     "dnsNames",
     "usages",
     "validityHours",
-    "caCertPem",
-    "caKeyPem",
 ] as const;
 
 /**
@@ -91,29 +99,39 @@ function generateKey(spec: KeySpec): string {
         .toString();
 }
 
+/** The CA as a signer: its subject and key ID, its key imported, and the signature Go would choose. */
+interface Issuer {
+    readonly subject: string;
+    readonly keyId: string | undefined;
+    readonly signingKey: import("node:crypto").webcrypto.CryptoKey;
+    readonly signing:
+        import("node:crypto").webcrypto.Algorithm | import("node:crypto").webcrypto.EcdsaParams;
+}
+
 /**
- * Signs `keyPem`'s public key with the CA, as terraform-provider-tls v4.2.1 `LocallySignedCert`
- * does through Go's crypto/x509 (`internal/provider/common_cert.go` `createCertificate`):
- * validity from now, a random positive 128-bit serial, basic constraints CA:FALSE and key usage
- * critical, extended key usages, the DNS names as SANs, the subject key ID and the CA's as
- * authority key ID, signed SHA256WithRSA for an RSA CA and ECDSA with the curve's hash otherwise
- * (crypto/x509 `signingParamsForKey`).
+ * One CA signs every certificate of a deployment: it is parsed and imported once per process
+ * (the provider process, or the program under mocks), not once per node. The cache hangs off
+ * `globalThis` because the provider is serialized: a variable it closed over would be copied
+ * into each resource's provider, not shared.
  */
-async function signCertificate(
-    inputs: NodeCertificateInputs,
-    keyPem: string,
-): Promise<{ certPem: string; notAfter: string }> {
-    // @peculiar/x509 2.x resolves its services through tsyringe, which needs this loaded first.
-    packageModule("reflect-metadata");
+function issuerOf(caCertPem: string, caKeyPem: string): Promise<Issuer> {
+    const slot = Symbol.for("cassandra-multicluster.node-certificate.issuers");
+    const global = globalThis as unknown as Record<symbol, Map<string, Promise<Issuer>>>;
+    const issuers = (global[slot] ??= new Map());
+    const id = `${caCertPem}\n${caKeyPem}`;
+    let issuer = issuers.get(id);
+    if (!issuer) {
+        issuer = importIssuer(caCertPem, caKeyPem);
+        issuers.set(id, issuer);
+    }
+    return issuer;
+}
+
+async function importIssuer(caCertPem: string, caKeyPem: string): Promise<Issuer> {
     const x509 = packageModule<typeof import("@peculiar/x509")>("@peculiar/x509");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
-    x509.cryptoProvider.set(
-        crypto.webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1],
-    );
-    const subtle = crypto.webcrypto.subtle;
-
-    const caKey = crypto.createPrivateKey(inputs.caKeyPem);
+    const caKey = crypto.createPrivateKey(caKeyPem);
     let algorithm:
         | import("node:crypto").webcrypto.RsaHashedImportParams
         | import("node:crypto").webcrypto.EcKeyImportParams;
@@ -137,24 +155,47 @@ async function signCertificate(
         algorithm = { name: "ECDSA", namedCurve: named[0] };
         signing = { name: "ECDSA", hash: named[1] } as import("node:crypto").webcrypto.EcdsaParams;
     }
-    const signingKey = await subtle.importKey(
+    const signingKey = await crypto.webcrypto.subtle.importKey(
         "pkcs8",
         caKey.export({ type: "pkcs8", format: "der" }),
         algorithm,
         false,
         ["sign"],
     );
-    const spki = crypto
-        .createPublicKey(crypto.createPrivateKey(keyPem))
-        .export({ type: "spki", format: "der" });
-    const publicKey = new x509.PublicKey(spki);
-
-    const ca = new x509.X509Certificate(inputs.caCertPem);
+    const ca = new x509.X509Certificate(caCertPem);
     const caKeyId = (
         ca.getExtension("2.5.29.14") as InstanceType<
             typeof x509.SubjectKeyIdentifierExtension
         > | null
     )?.keyId;
+    return { subject: ca.subject, keyId: caKeyId, signingKey, signing };
+}
+
+/**
+ * Signs `keyPem`'s public key with the CA, as terraform-provider-tls v4.2.1 `LocallySignedCert`
+ * does through Go's crypto/x509 (`internal/provider/common_cert.go` `createCertificate`):
+ * validity from now, a random positive 128-bit serial, basic constraints CA:FALSE and key usage
+ * critical, extended key usages, the DNS names as SANs, the subject key ID and the CA's as
+ * authority key ID, signed SHA256WithRSA for an RSA CA and ECDSA with the curve's hash otherwise
+ * (crypto/x509 `signingParamsForKey`).
+ */
+async function signCertificate(
+    inputs: NodeCertificateInputs,
+    keyPem: string,
+): Promise<{ certPem: string; notAfter: string }> {
+    // @peculiar/x509 2.x resolves its services through tsyringe, which needs this loaded first.
+    packageModule("reflect-metadata");
+    const x509 = packageModule<typeof import("@peculiar/x509")>("@peculiar/x509");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const crypto = require("node:crypto") as typeof import("node:crypto");
+    x509.cryptoProvider.set(
+        crypto.webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1],
+    );
+    const issuer = await issuerOf(inputs.caCertPem, inputs.caKeyPem);
+    const spki = crypto
+        .createPublicKey(crypto.createPrivateKey(keyPem))
+        .export({ type: "spki", format: "der" });
+    const publicKey = new x509.PublicKey(spki);
     const flags: Record<string, number> = {
         digital_signature: x509.KeyUsageFlags.digitalSignature,
         content_commitment: x509.KeyUsageFlags.nonRepudiation,
@@ -168,7 +209,7 @@ async function signCertificate(
     };
     let keyUsage = 0;
     const extendedKeyUsage: string[] = [];
-    for (const use of inputs.usages) {
+    for (const use of inputs.spec.usages) {
         if (use in flags) {
             keyUsage |= flags[use];
         } else if (use in purposes) {
@@ -187,21 +228,21 @@ async function signCertificate(
     if (extendedKeyUsage.length > 0) {
         extensions.push(new x509.ExtendedKeyUsageExtension(extendedKeyUsage, false));
     }
-    if (inputs.dnsNames.length > 0) {
+    if (inputs.spec.dnsNames.length > 0) {
         extensions.push(
             new x509.SubjectAlternativeNameExtension(
-                inputs.dnsNames.map((value) => ({ type: "dns" as const, value })),
+                inputs.spec.dnsNames.map((value) => ({ type: "dns" as const, value })),
                 false,
             ),
         );
     }
-    if (caKeyId) {
-        extensions.push(new x509.AuthorityKeyIdentifierExtension(caKeyId));
+    if (issuer.keyId) {
+        extensions.push(new x509.AuthorityKeyIdentifierExtension(issuer.keyId));
     }
     const escape = (v: string) => v.replace(/[,=+<>#;\\"]/g, "\\$&");
     // Whole seconds, as the certificate's UTCTime holds them: `notAfter` in the state is the certificate's.
     const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const notAfter = new Date(notBefore.getTime() + inputs.validityHours * 3600_000);
+    const notAfter = new Date(notBefore.getTime() + inputs.spec.validityHours * 3600_000);
     // Positive and 128 bits long: the first hex digit below 8.
     const serialNumber = crypto
         .randomBytes(16)
@@ -209,13 +250,13 @@ async function signCertificate(
         .replace(/^[89a-f]/, "1");
     const cert = await x509.X509CertificateGenerator.create({
         serialNumber,
-        subject: `O=${escape(inputs.organization)}, CN=${escape(inputs.commonName)}`,
-        issuer: ca.subject,
+        subject: `O=${escape(inputs.spec.organization)}, CN=${escape(inputs.spec.commonName)}`,
+        issuer: issuer.subject,
         notBefore,
         notAfter,
         publicKey,
-        signingKey,
-        signingAlgorithm: signing,
+        signingKey: issuer.signingKey,
+        signingAlgorithm: issuer.signing,
         extensions,
     });
     return { certPem: cert.toString("pem") + "\n", notAfter: notAfter.toISOString() };
@@ -232,10 +273,13 @@ function needsSigning(
     news: NodeCertificateInputs,
     now: number,
 ): boolean {
-    const changed = CERTIFICATE_FIELDS.some(
-        (f) => JSON.stringify(olds[f]) !== JSON.stringify(news[f]),
-    );
-    const renewFrom = Date.parse(olds.notAfter) - news.earlyRenewalHours * 3600_000;
+    const changed =
+        CERTIFICATE_FIELDS.some(
+            (f) => JSON.stringify(olds.spec[f]) !== JSON.stringify(news.spec[f]),
+        ) ||
+        olds.caCertPem !== news.caCertPem ||
+        olds.caKeyPem !== news.caKeyPem;
+    const renewFrom = Date.parse(olds.notAfter) - news.spec.earlyRenewalHours * 3600_000;
     return changed || !(now < renewFrom);
 }
 
@@ -252,13 +296,7 @@ function stateOf(
     signed: { certPem: string; notAfter: string },
 ): NodeCertificateState {
     return {
-        key: inputs.key,
-        commonName: inputs.commonName,
-        organization: inputs.organization,
-        dnsNames: inputs.dnsNames,
-        usages: inputs.usages,
-        validityHours: inputs.validityHours,
-        earlyRenewalHours: inputs.earlyRenewalHours,
+        spec: inputs.spec,
         caCertPem: inputs.caCertPem,
         caKeyPem: inputs.caKeyPem,
         keyPem,
@@ -274,7 +312,7 @@ function stateOf(
  */
 export const nodeCertificateProvider = {
     async diff(_id: string, olds: NodeCertificateState, news: NodeCertificateInputs) {
-        const newKey = !sameKey(olds.key, news.key);
+        const newKey = !sameKey(olds.spec.key, news.spec.key);
         return {
             changes: newKey || needsSigning(olds, news, Date.now()),
             replaces: newKey ? ["key"] : [],
@@ -284,7 +322,7 @@ export const nodeCertificateProvider = {
     async create(inputs: NodeCertificateInputs) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const crypto = require("node:crypto") as typeof import("node:crypto");
-        const keyPem = generateKey(inputs.key);
+        const keyPem = generateKey(inputs.spec.key);
         const signed = await signCertificate(inputs, keyPem);
         return { id: crypto.randomUUID(), outs: stateOf(inputs, keyPem, signed) };
     },
@@ -293,7 +331,8 @@ export const nodeCertificateProvider = {
     },
 } satisfies pulumi.dynamic.ResourceProvider;
 
-export interface NodeCertificateArgs extends Omit<NodeCertificateInputs, "caCertPem" | "caKeyPem"> {
+export interface NodeCertificateArgs {
+    readonly spec: NodeCertificateSpec;
     readonly caCertPem: pulumi.Input<string>;
     /** The CA private key, any PEM form. Secret. */
     readonly caKeyPem: pulumi.Input<string>;
@@ -305,20 +344,17 @@ export class NodeCertificate extends pulumi.dynamic.Resource {
     declare public readonly certPem: pulumi.Output<string>;
     /** PKCS#8 PEM. Secret. */
     declare public readonly keyPem: pulumi.Output<string>;
-    declare public readonly notAfter: pulumi.Output<string>;
 
     constructor(name: string, args: NodeCertificateArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             nodeCertificateProvider,
             name,
             {
-                ...args,
-                dnsNames: [...args.dnsNames],
-                usages: [...args.usages],
+                spec: args.spec,
+                caCertPem: args.caCertPem,
                 caKeyPem: pulumi.secret(args.caKeyPem),
                 keyPem: undefined,
                 certPem: undefined,
-                notAfter: undefined,
             },
             { ...opts, additionalSecretOutputs: ["keyPem", "caKeyPem"] },
             "cassandra-multicluster",

@@ -38,13 +38,15 @@ export class NodeCertificates extends pulumi.ComponentResource {
             const cert = new NodeCertificate(
                 `${name}-${c.id}`,
                 {
-                    key: args.key,
-                    commonName: c.commonName,
-                    organization: "cassandra-multicluster",
-                    dnsNames: c.dnsNames,
-                    usages: c.usages,
-                    validityHours: c.validityHours,
-                    earlyRenewalHours: c.earlyRenewalHours,
+                    spec: {
+                        key: args.key,
+                        commonName: c.commonName,
+                        organization: "cassandra-multicluster",
+                        dnsNames: [...c.dnsNames],
+                        usages: [...c.usages],
+                        validityHours: c.validityHours,
+                        earlyRenewalHours: c.earlyRenewalHours,
+                    },
                     caCertPem: args.caCertPem,
                     caKeyPem: args.caKeyPem,
                 },

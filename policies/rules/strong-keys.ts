@@ -83,12 +83,13 @@ export const strongKeys: Rule = {
                     add(`CA certificate allowedUses ${JSON.stringify(uses)} lack "cert_signing"`);
                 }
             } else if (r.type === NODE_CERTIFICATE_TYPE) {
-                // Key, names and validity are the resource's own inputs (components/pki/node-certificate.ts).
-                keyProblems({ props: r.props.key ?? {} }, false).forEach(add);
+                // Key, names and validity are the resource's own `spec` (components/pki/node-certificate.ts).
+                const spec = r.props.spec ?? {};
+                keyProblems({ props: spec.key ?? {} }, false).forEach(add);
                 signerProblems(r).forEach(add);
-                validityProblems(r.props.validityHours).forEach(add);
-                const uses: string[] = r.props.usages ?? [];
-                if (uses.includes("server_auth") && (r.props.dnsNames ?? []).length === 0) {
+                validityProblems(spec.validityHours).forEach(add);
+                const uses: string[] = spec.usages ?? [];
+                if (uses.includes("server_auth") && (spec.dnsNames ?? []).length === 0) {
                     add(
                         "server certificate has no subject alternative names; clients verify the names they connect to",
                     );

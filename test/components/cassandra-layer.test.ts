@@ -227,10 +227,12 @@ describe("PKI", () => {
         expect(certs).toHaveLength(6);
         for (const planned of c.plan.pki.nodes) {
             const cert = certs.find((r) => r.name === `mc-certs-${planned.id}`) as RecordedResource;
-            expect(cert.inputs).toMatchObject({
+            expect(cert.inputs.spec).toEqual({
+                organization: "cassandra-multicluster",
+                earlyRenewalHours: 720,
                 dnsNames: planned.dnsNames,
                 commonName: planned.node.podName,
-                key: { algorithm: "ECDSA", ecdsaCurve: "P256" },
+                key: { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: 3072 },
                 validityHours: 8760,
                 usages: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
             });

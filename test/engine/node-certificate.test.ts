@@ -35,14 +35,15 @@ beforeAll(async () => {
 afterAll(() => provider?.stop());
 
 const inputsOf = (r: Registration) => unwrapSecrets(r.inputs) as Record<string, unknown>;
+const specOf = (r: Registration) => inputsOf(r).spec as Record<string, unknown>;
 const node = () =>
-    certificates.find((r) => (inputsOf(r).usages as string[]).includes("server_auth"))!;
+    certificates.find((r) => (specOf(r).usages as string[]).includes("server_auth"))!;
 
 describe("node certificates under the engine's dynamic provider", () => {
     it("registers one per node, each its own resource with the provider serialized into it", () => {
         expect(sizes).toBe(6);
         expect(certificates).toHaveLength(sizes);
-        const names = certificates.map((r) => inputsOf(r).commonName);
+        const names = certificates.map((r) => specOf(r).commonName);
         expect(new Set(names).size).toBe(sizes);
         for (const r of certificates) {
             expect(r.inputs.__provider).toEqual(expect.stringContaining("signCertificate"));
@@ -58,7 +59,7 @@ describe("node certificates under the engine's dynamic provider", () => {
         const state = outputs as unknown as NodeCertificateState;
         expect(state.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
         const key = createPrivateKey(state.keyPem);
-        expect(inputs.key).toMatchObject({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+        expect(specOf(node()).key).toMatchObject({ algorithm: "ECDSA", ecdsaCurve: "P256" });
         expect(key.asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
 
         const cert = new X509Certificate(state.certPem);
@@ -68,12 +69,12 @@ describe("node certificates under the engine's dynamic provider", () => {
         expect(cert.checkPrivateKey(key)).toBe(true);
         expect(cert.ca).toBe(false);
         expect(cert.subjectAltName).toBe(
-            (inputs.dnsNames as string[]).map((d) => `DNS:${d}`).join(", "),
+            (specOf(node()).dnsNames as string[]).map((d) => `DNS:${d}`).join(", "),
         );
-        expect(cert.subject).toContain(`CN=${inputs.commonName}`);
+        expect(cert.subject).toContain(`CN=${specOf(node()).commonName}`);
         expect(cert.keyUsage).toEqual(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"]);
         const hours = (Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 3600_000;
-        expect(Math.abs(hours - Number(inputs.validityHours))).toBeLessThan(0.01);
+        expect(Math.abs(hours - Number(specOf(node()).validityHours))).toBeLessThan(0.01);
         expect(state.notAfter).toBe(new Date(cert.validTo).toISOString());
     });
 
@@ -85,9 +86,13 @@ describe("node certificates under the engine's dynamic provider", () => {
             replaces: [],
         });
 
+        const spec = specOf(node());
         const renamed = {
             ...inputs,
-            dnsNames: [...(inputs.dnsNames as string[]), "extra.cassandra.dev.example.com"],
+            spec: {
+                ...spec,
+                dnsNames: [...(spec.dnsNames as string[]), "extra.cassandra.dev.example.com"],
+            },
         };
         expect(await provider.diff(node().urn, id, outputs, renamed)).toEqual({
             changes: "some",
@@ -100,7 +105,10 @@ describe("node certificates under the engine's dynamic provider", () => {
             "DNS:extra.cassandra.dev.example.com",
         );
 
-        const rsa = { ...inputs, key: { algorithm: "RSA", ecdsaCurve: "P256", rsaBits: 3072 } };
+        const rsa = {
+            ...inputs,
+            spec: { ...spec, key: { algorithm: "RSA", ecdsaCurve: "P256", rsaBits: 3072 } },
+        };
         expect(await provider.diff(node().urn, id, outputs, rsa)).toEqual({
             changes: "some",
             replaces: ["key"],
@@ -124,7 +132,7 @@ describe("node certificates under the engine's dynamic provider", () => {
     it("re-signs a certificate in its renewal window, as tls.LocallySignedCert does", async () => {
         const inputs = inputsOf(node()) as unknown as NodeCertificateInputs;
         const { id, outputs } = await provider.create(node().urn, inputsOf(node()));
-        const inWindow = new Date(Date.now() + (inputs.earlyRenewalHours / 2) * 3600_000);
+        const inWindow = new Date(Date.now() + (inputs.spec.earlyRenewalHours / 2) * 3600_000);
         expect(
             await provider.diff(
                 node().urn,

@@ -473,7 +473,10 @@ describe("strong-keys", () => {
         [{ algorithm: "ECDSA", ecdsaCurve: "P224" }, "ECDSA curve P224 is weaker than P-256"],
         [{ algorithm: "ECDSA" }, "ECDSA curve P224 is weaker than P-256"],
     ])("rejects a node key %j", (key, expected) => {
-        const bad = variant(nodeCert, (r) => ({ ...r, props: { ...r.props, key } }));
+        const bad = variant(nodeCert, (r) => ({
+            ...r,
+            props: { ...r.props, spec: { ...r.props.spec, key } },
+        }));
         expect(messages(strongKeys, bad)).toEqual([
             expect.stringMatching(new RegExp(`^NodeCertificate .*: ${expected}`)),
         ]);
@@ -496,7 +499,10 @@ describe("strong-keys", () => {
         }));
         expect(messages(strongKeys, bad)).toHaveLength(6);
         expect(messages(strongKeys, bad)[0]).toContain("which is not a CA certificate");
-        bad = variant(nodeCert, (r) => ({ ...r, props: { ...r.props, dnsNames: [] } }));
+        bad = variant(nodeCert, (r) => ({
+            ...r,
+            props: { ...r.props, spec: { ...r.props.spec, dnsNames: [] } },
+        }));
         expect(messages(strongKeys, bad)).toEqual([
             expect.stringContaining("server certificate has no subject alternative names"),
         ]);
