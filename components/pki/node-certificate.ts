@@ -111,8 +111,8 @@ interface Issuer {
 /**
  * One CA signs every certificate of a deployment: it is parsed and imported once per process
  * (the provider process, or the program under mocks), not once per node. The cache hangs off
- * `globalThis` because the provider is serialized: a variable it closed over would be copied
- * into each resource's provider, not shared.
+ * `globalThis`: whatever the provider closes over is serialized with it into every resource's
+ * state, and a cache of imported keys belongs to the process, not to the state.
  */
 function issuerOf(caCertPem: string, caKeyPem: string): Promise<Issuer> {
     const slot = Symbol.for("cassandra-multicluster.node-certificate.issuers");
@@ -188,6 +188,8 @@ async function signCertificate(
     const x509 = packageModule<typeof import("@peculiar/x509")>("@peculiar/x509");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
+    // Typed as the DOM's `Crypto` (the two-argument overload's second parameter), which Node's
+    // webcrypto implements.
     x509.cryptoProvider.set(
         crypto.webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1],
     );

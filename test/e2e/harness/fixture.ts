@@ -93,7 +93,12 @@ export async function countAtAll(client: Client, keyspace: string): Promise<numb
     return total;
 }
 
-async function countSlice(client: Client, keyspace: string, from: bigint, to: bigint): Promise<number> {
+async function countSlice(
+    client: Client,
+    keyspace: string,
+    from: bigint,
+    to: bigint,
+): Promise<number> {
     for (let attempt = 1; ; attempt++) {
         try {
             const rs = await client.execute(
