@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { KeySpec } from "../plan/pki-plan";
+import type { CertificatePlan, KeySpec } from "../plan/pki-plan";
 
 /**
  * One node's (or client's) own key and CA-signed certificate as ONE resource. `@pulumi/tls` needs
@@ -15,16 +15,13 @@ import type { KeySpec } from "../plan/pki-plan";
  * everywhere, while `require` is resolved again in the provider process.
  */
 
-/** What the plan decides about one certificate. */
-export interface NodeCertificateSpec {
+/**
+ * What the plan decides about one certificate (`usages` in terraform-provider-tls `allowed_uses`
+ * names, as the CA's `SelfSignedCert` takes them), with the key type and the subject's organization.
+ */
+export interface NodeCertificateSpec extends Omit<CertificatePlan, "id"> {
     readonly key: KeySpec;
-    readonly commonName: string;
     readonly organization: string;
-    readonly dnsNames: readonly string[];
-    /** terraform-provider-tls `allowed_uses` names, as the CA's `SelfSignedCert` takes them. */
-    readonly usages: readonly string[];
-    readonly validityHours: number;
-    readonly earlyRenewalHours: number;
 }
 
 /**

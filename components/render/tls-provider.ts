@@ -10,12 +10,13 @@ import {
 import * as x509 from "@peculiar/x509";
 
 /**
- * What the `tls` provider computes, for the offline plan and the tests: real keys, requests and
- * certificates in the provider's own formats, so everything downstream (the node Secret,
- * Cassandra, the drivers) is tested with the bytes a `pulumi up` would produce. Each output
- * follows hashicorp/terraform-provider-tls v4.2.1 (the provider behind @pulumi/tls 5.x), cited per
- * resource. Node's crypto makes the keys; @peculiar/x509 writes requests and certificates,
- * which Node's crypto can only parse.
+ * What the `tls` provider computes for the CA's resources, for the offline plan and the tests: a
+ * real key and self-signed certificate in the provider's own formats, so everything downstream
+ * (the node certificates it signs, Cassandra, the drivers) is tested with the bytes a `pulumi up`
+ * would produce. Each output follows hashicorp/terraform-provider-tls v4.2.1 (the provider behind
+ * @pulumi/tls 5.x), cited per resource. Node's crypto makes the keys; @peculiar/x509 writes the
+ * certificate, which Node's crypto can only parse. (Node certificates are `NodeCertificate`s,
+ * whose own provider the mocks run.)
  */
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -31,12 +32,8 @@ export async function tlsProviderOutputs(
     switch (type) {
         case "tls:index/privateKey:PrivateKey":
             return privateKey(inputs);
-        case "tls:index/certRequest:CertRequest":
-            return { certRequestPem: await certRequest(inputs) };
         case "tls:index/selfSignedCert:SelfSignedCert":
             return certificate(await selfSigned(inputs));
-        case "tls:index/locallySignedCert:LocallySignedCert":
-            return certificate(await locallySigned(inputs));
         default:
             return undefined;
     }
@@ -124,29 +121,6 @@ function subjectName(subject: unknown): string {
     return parts.join(", ");
 }
 
-/** `resource_cert_request.go`: subject, DNS names and IP addresses of the request. */
-async function certRequest(inputs: Inputs): Promise<string> {
-    const { keys, signing } = await webKeys(String(inputs.privateKeyPem));
-    const names = [
-        ...((inputs.dnsNames as string[] | undefined) ?? []).map((value) => ({
-            type: "dns" as const,
-            value,
-        })),
-        ...((inputs.ipAddresses as string[] | undefined) ?? []).map((value) => ({
-            type: "ip" as const,
-            value,
-        })),
-    ];
-    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-        name: subjectName(inputs.subject),
-        keys,
-        signingAlgorithm: signing,
-        extensions:
-            names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names, false)] : [],
-    });
-    return csr.toString("pem");
-}
-
 const KEY_USAGE: Readonly<Record<string, x509.KeyUsageFlags>> = {
     digital_signature: x509.KeyUsageFlags.digitalSignature,
     content_commitment: x509.KeyUsageFlags.nonRepudiation,
@@ -161,9 +135,6 @@ const EXTENDED_KEY_USAGE: Readonly<Record<string, string>> = {
     client_auth: x509.ExtendedKeyUsage.clientAuth,
 };
 
-const OID_SUBJECT_ALT_NAME = "2.5.29.17";
-const OID_SUBJECT_KEY_ID = "2.5.29.14";
-
 interface Signed {
     readonly cert: x509.X509Certificate;
     readonly notBefore: Date;
@@ -173,8 +144,7 @@ interface Signed {
 /**
  * `common_cert.go` `createCertificate`: validity from now for `validityPeriodHours`, a random
  * 128-bit serial, key usages and extended key usages from `allowedUses`, `IsCA` and the subject
- * key ID when asked (always for a CA); Go adds the authority key ID from the issuer's subject key
- * ID and marks key usage critical.
+ * key ID when asked (always for a CA); Go marks key usage critical.
  */
 async function issue(opts: {
     inputs: Inputs;
@@ -182,7 +152,6 @@ async function issue(opts: {
     sans: x509.JsonGeneralNames | undefined;
     publicKey: CryptoKey;
     issuer: string;
-    issuerSubjectKeyId?: string;
     signingKey: CryptoKey;
     signing: webcrypto.Algorithm | webcrypto.EcdsaParams;
 }): Promise<Signed> {
@@ -213,9 +182,6 @@ async function issue(opts: {
     }
     if (isCa || inputs.setSubjectKeyId === true) {
         extensions.push(await x509.SubjectKeyIdentifierExtension.create(opts.publicKey));
-    }
-    if (opts.issuerSubjectKeyId) {
-        extensions.push(new x509.AuthorityKeyIdentifierExtension(opts.issuerSubjectKeyId));
     }
     const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
         .toString("hex")
@@ -248,38 +214,6 @@ async function selfSigned(inputs: Inputs): Promise<Signed> {
         sans,
         publicKey: keys.publicKey,
         issuer: subject,
-        signingKey: keys.privateKey,
-        signing,
-    });
-}
-
-/**
- * `resource_locally_signed_cert.go` `Create`: subject and SANs come from the request, the
- * public key from the request, the signature from the CA's key.
- */
-async function locallySigned(inputs: Inputs): Promise<Signed> {
-    const csr = new x509.Pkcs10CertificateRequest(String(inputs.certRequestPem));
-    if (!(await csr.verify())) {
-        throw new Error(
-            "tls.LocallySignedCert: the certificate request's signature does not verify",
-        );
-    }
-    const ca = new x509.X509Certificate(String(inputs.caCertPem));
-    const { keys, signing } = await webKeys(String(inputs.caPrivateKeyPem));
-    // By OID: the class lookup of @peculiar/x509 2.x misses extensions parsed from a request.
-    const san = csr.getExtension(
-        OID_SUBJECT_ALT_NAME,
-    ) as x509.SubjectAlternativeNameExtension | null;
-    const caKeyId = (
-        ca.getExtension(OID_SUBJECT_KEY_ID) as x509.SubjectKeyIdentifierExtension | null
-    )?.keyId;
-    return issue({
-        inputs,
-        subject: csr.subject,
-        sans: san?.names.items.map((n) => n.toJSON()) as x509.JsonGeneralNames | undefined,
-        publicKey: await csr.publicKey.export(),
-        issuer: ca.subject,
-        issuerSubjectKeyId: caKeyId,
         signingKey: keys.privateKey,
         signing,
     });
