@@ -6,7 +6,7 @@
  * never the library's components.
  */
 export { CassandraCluster } from "./cassandra-cluster";
-export { DnsMode, IngressKind, KeyAlgorithm } from "./types";
+export { DnsMode, ExternalNames, IngressKind, KeyAlgorithm } from "./types";
 export type {
     CassandraClusterArgs,
     ClientCertificate,

@@ -36,6 +36,15 @@ export const IngressKind = {
 } as const;
 export type IngressKind = (typeof IngressKind)[keyof typeof IngressKind];
 
+/** How the nodes' external names are formed. See the README's "External names". */
+export const ExternalNames = {
+    /** `<pod>.<dc>.<domain>`: behind an SNI layer one wildcard record per datacenter serves them. */
+    PerDatacenter: "per-datacenter",
+    /** `<pod>.<domain>`, a record per node: the names of stacks created before `per-datacenter`. */
+    Flat: "flat",
+} as const;
+export type ExternalNames = (typeof ExternalNames)[keyof typeof ExternalNames];
+
 /** Cassandra 5.0's storage compatibility modes, in upgrade order. */
 export const StorageCompatibilityMode = {
     /** Compatible with 4.x nodes and able to roll back to 4.x: the first step of an upgrade. */
@@ -214,8 +223,10 @@ export interface CassandraClusterArgs {
     readonly dns?: DnsMode;
     /** External access layer. Defaults to `none`. */
     readonly ingress?: IngressKind;
-    /** Domain of the nodes' external names (`<pod>.<domain>`) and entry points (`<dc>.<domain>`); required when `ingress` is not `none`. */
+    /** Domain of the nodes' external names and entry points (`<dc>.<domain>`); required when `ingress` is not `none`. */
     readonly externalDomain?: string;
+    /** How the nodes' external names are formed; a running stack keeps its scheme. Defaults to `per-datacenter`. */
+    readonly externalNames?: ExternalNames;
     /** Ranges (CIDR) allowed to reach CQL; required when `ingress` is not `none`. Ranges wider than /8 need `allowPublicClients`. Defaults to none. */
     readonly clientCidrs?: string[];
     /** Accept internet-wide `clientCidrs`. Defaults to false. */

@@ -266,7 +266,7 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                 dnsRecords.push(
                     ...(ingress instanceof LoadBalancers
                         ? loadBalancerDnsRecords(dcRoutes, ingress.nodeAddresses)
-                        : ingressDnsRecords(dcRoutes, ingress.address)),
+                        : ingressDnsRecords(dcRoutes, ingress.address, settings.externalNames)),
                 );
             }
         }

@@ -1,11 +1,6 @@
-/** The data-plane benchmark's figures, as the last line of its output carries them to `npm run bench`. */
+import type { Spread } from "./bench-spread";
 
-/** A figure over several rounds. */
-export interface Spread {
-    readonly median: number;
-    readonly min: number;
-    readonly max: number;
-}
+/** The data-plane benchmark's figures, as the last line of its output carries them to `npm run bench`. */
 
 export interface DataPlaneFigures {
     readonly rounds: number;
@@ -23,15 +18,3 @@ export interface DataPlaneFigures {
 
 /** Prefix of the output line holding the figures as JSON. */
 export const DATAPLANE_PREFIX = "DATAPLANE-FIGURES ";
-
-export function spread(values: readonly number[]): Spread {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    return { median, min: sorted[0], max: sorted[sorted.length - 1] };
-}
-
-/** `median (min–max)`, as the bench prints a spread and the README shows it. */
-export function formatSpread(s: Spread, digits = 3): string {
-    return `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
-}

@@ -15,12 +15,8 @@ import { BundleAddressTranslator, connectBundle } from "../test/e2e/harness/clie
 import { createKeyspace, fixture } from "../test/e2e/harness/fixture";
 import { progress } from "../test/e2e/harness/log";
 import type { E2eState } from "../test/e2e/harness/state";
-import {
-    DataPlaneFigures,
-    DATAPLANE_PREFIX,
-    formatSpread,
-    spread,
-} from "./bench-dataplane-figures";
+import { DataPlaneFigures, DATAPLANE_PREFIX } from "./bench-dataplane-figures";
+import { formatSpread, spread } from "./bench-spread";
 
 const SHARED_PORT = 29042;
 const OPS = 4000;

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { recordingMocks } from "../components/render/mocks";
+import { spread, Spread } from "./bench-spread";
 
 export interface Shape {
     readonly nodes: number;
@@ -84,22 +85,58 @@ export async function evaluate(shape: Shape): Promise<ProgramFigures> {
     };
 }
 
-/** Every shape, each in a fresh process. */
-export function benchProgram(): ProgramFigures[] {
+/** How often each shape is evaluated: this machine's timings spread by a quarter from run to run. */
+export const ROUNDS = 3;
+
+/** One shape's evaluations: its counts (the same every round) and the spread of its timings. */
+export interface ShapeFigures extends Shape {
+    readonly resources: number;
+    readonly byType: Readonly<Record<string, number>>;
+    readonly rounds: number;
+    readonly ms: Spread;
+    readonly peakMiB: Spread;
+}
+
+/** Every shape, `rounds` times, each evaluation in a fresh process; shapes interleave round by round. */
+export function benchProgram(rounds = ROUNDS): ShapeFigures[] {
+    const runs = new Map<number, ProgramFigures[]>(SHAPES.map((s) => [s.nodes, []]));
+    for (let round = 0; round < rounds; round++) {
+        for (const shape of SHAPES) {
+            (runs.get(shape.nodes) as ProgramFigures[]).push(evaluateInChild(shape));
+        }
+    }
     return SHAPES.map((shape) => {
-        const child = spawnSync(
-            process.execPath,
-            ["--import", "tsx", __filename, String(shape.nodes), String(shape.datacenters)],
-            { cwd: join(__dirname, ".."), encoding: "utf8", maxBuffer: 64 * 2 ** 20 },
-        );
-        const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
-        if (child.status !== 0 || !line) {
+        const figures = runs.get(shape.nodes) as ProgramFigures[];
+        const counts = new Set(figures.map((f) => f.resources));
+        if (counts.size !== 1) {
             throw new Error(
-                `the ${shape.nodes}-node evaluation failed (exit ${child.status}):\n${child.stderr}`,
+                `the ${shape.nodes}-node evaluation registered ${[...counts].join(" and ")} resources in different rounds`,
             );
         }
-        return JSON.parse(line) as ProgramFigures;
+        return {
+            ...shape,
+            resources: figures[0].resources,
+            byType: figures[0].byType,
+            rounds,
+            ms: spread(figures.map((f) => f.ms)),
+            peakMiB: spread(figures.map((f) => f.peakMiB)),
+        };
     });
+}
+
+function evaluateInChild(shape: Shape): ProgramFigures {
+    const child = spawnSync(
+        process.execPath,
+        ["--import", "tsx", __filename, String(shape.nodes), String(shape.datacenters)],
+        { cwd: join(__dirname, ".."), encoding: "utf8", maxBuffer: 64 * 2 ** 20 },
+    );
+    const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
+    if (child.status !== 0 || !line) {
+        throw new Error(
+            `the ${shape.nodes}-node evaluation failed (exit ${child.status}):\n${child.stderr}`,
+        );
+    }
+    return JSON.parse(line) as ProgramFigures;
 }
 
 if (require.main === module) {

@@ -46,9 +46,9 @@ describe("examples/consumer, a second project importing the package", () => {
         );
         expect(lbs).toHaveLength(3);
         expect(program.routes).toEqual([
-            "analytics-dc3-rack1-sts-0.analytics.example.com -> analytics-dc3-rack1-sts-0",
-            "analytics-dc3-rack2-sts-0.analytics.example.com -> analytics-dc3-rack2-sts-0",
-            "analytics-dc3-rack3-sts-0.analytics.example.com -> analytics-dc3-rack3-sts-0",
+            "analytics-dc3-rack1-sts-0.dc3.analytics.example.com -> analytics-dc3-rack1-sts-0",
+            "analytics-dc3-rack2-sts-0.dc3.analytics.example.com -> analytics-dc3-rack2-sts-0",
+            "analytics-dc3-rack3-sts-0.dc3.analytics.example.com -> analytics-dc3-rack3-sts-0",
         ]);
         const bundle = await outputOf(program.clientBundle);
         expect(bundle?.nodes.map((n) => n.port)).toEqual([9042, 9042, 9042]);

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { CA_ROTATION_STEPS, STORAGE_COMPATIBILITY_MODES } from "../lifecycle/transitions";
+import {
+    CA_ROTATION_STEPS,
+    EXTERNAL_NAME_SCHEMES,
+    STORAGE_COMPATIBILITY_MODES,
+} from "../lifecycle/transitions";
 import { cidrProblem } from "../plan/cidr";
 
 /**
@@ -197,6 +201,13 @@ export const settingsSchema = z
             .string()
             .regex(DNS_NAME, "must be a DNS name such as cassandra.example.com")
             .optional(),
+        /**
+         * How nodes' external names are formed: `per-datacenter` (`<pod>.<dc>.<domain>`, which
+         * behind an SNI layer one wildcard record per datacenter serves) or `flat`
+         * (`<pod>.<domain>`, one record per node: the names of stacks created before
+         * `per-datacenter` existed).
+         */
+        externalNames: z.enum(EXTERNAL_NAME_SCHEMES).default("per-datacenter"),
         clientCidrs: z.array(cidr).default([]),
         allowPublicClients: z.boolean().default(false),
         allowPlaintextNativeTransport: z.boolean().default(false),

@@ -1,7 +1,10 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { problem, Problem, throwIfProblems } from "../errors";
+import type { Settings } from "../config";
 import type { NodeRoute } from "../plan/routes";
+
+type ExternalNameScheme = Settings["externalNames"];
 
 /** One name in the external zone and the address it points at. */
 export interface ExternalDnsRecord {
@@ -117,17 +120,23 @@ export function recordTarget(address: string): { type: string; rrdatas: string[]
 }
 
 /**
- * Records for an SNI layer: every node's external name and the datacenter's entry point name all
- * point at the one ingress address. Pass one datacenter's routes with its layer's address.
+ * Records for an SNI layer, where every node of a datacenter is reached through its one ingress
+ * address: the entry point (`<dc>.<domain>`) and, with `per-datacenter` names
+ * (`<pod>.<dc>.<domain>`), the wildcard `*.<dc>.<domain>` that answers for all of them (RFC 4592
+ * §2.1.1: it matches any name below `<dc>.<domain>` that has no records of its own; Cloud DNS
+ * serves wildcard record sets, as Google's own `*.googleapis.com` CNAME for Private Google Access
+ * does). With `flat` names every node needs its own record. Pass one datacenter's routes with its
+ * layer's address.
  */
 export function ingressDnsRecords(
     routes: readonly NodeRoute[],
     address: pulumi.Input<string>,
+    scheme: ExternalNameScheme,
 ): ExternalDnsRecord[] {
     const names = new Set<string>();
     for (const r of routes) {
-        names.add(r.sniNames[0]);
         names.add(r.entryPoint);
+        names.add(scheme === "flat" ? r.sniNames[0] : `*.${r.entryPoint}`);
     }
     return [...names].map((name) => ({ name, address }));
 }
@@ -153,6 +162,14 @@ export function validateExternalDnsArgs(args: ExternalDnsArgs): Problem[] {
                 problem(
                     `records[${i}].name`,
                     `"${r.name}" is not under ${domain}; the zone can only hold names in its domain`,
+                ),
+            );
+        }
+        if (r.name.slice(r.name.startsWith("*.") ? 2 : 0).includes("*")) {
+            problems.push(
+                problem(
+                    `records[${i}].name`,
+                    `"${r.name}" has "*" other than as its whole first label; a wildcard name is "*.<name>" (RFC 4592)`,
                 ),
             );
         }

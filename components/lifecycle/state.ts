@@ -22,5 +22,6 @@ export function lifecycleState(s: Settings, t: Topology): LifecycleState {
             ]),
         ),
         ca: { generation: s.tls.caGeneration, rotation: s.tls.caRotation ?? null },
+        externalNames: s.ingress !== "none" && s.externalDomain ? s.externalNames : null,
     };
 }

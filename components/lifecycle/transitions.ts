@@ -22,6 +22,12 @@ export interface LifecycleState {
         >
     >;
     readonly ca: { readonly generation: number; readonly rotation: string | null };
+    /**
+     * The scheme of the nodes' external names (`EXTERNAL_NAME_SCHEMES`), null when the stack
+     * publishes none. Absent from states recorded before it existed: those stacks' names were
+     * `flat`.
+     */
+    readonly externalNames?: string | null;
 }
 
 export interface TransitionProblem {
@@ -31,6 +37,12 @@ export interface TransitionProblem {
 
 /** Cassandra 5.0's storage compatibility modes, in the order an upgrade from 4.x goes through them. */
 export const STORAGE_COMPATIBILITY_MODES = ["CASSANDRA_4", "UPGRADING", "NONE"] as const;
+
+/**
+ * How nodes' external names are formed (config `externalNames`): `<pod>.<dc>.<domain>` or the
+ * older `<pod>.<domain>`. Clients hold these names, so a stack keeps the scheme it started with.
+ */
+export const EXTERNAL_NAME_SCHEMES = ["per-datacenter", "flat"] as const;
 
 /** The CA rotation phases, in order; see README "Rotating the CA". */
 export const CA_ROTATION_STEPS = ["add-new-ca", "issue-from-new-ca"] as const;
@@ -111,7 +123,31 @@ export function transitionProblems(
     if (problem) {
         add("tls", problem);
     }
+
+    const names = externalNamesProblem(before, after);
+    if (names) {
+        add("externalNames", names);
+    }
     return problems;
+}
+
+/**
+ * Clients hold the nodes' external names (their bundles, their SNI names, the names their TLS
+ * checks expect), so a running stack keeps its naming scheme; publishing names for the first
+ * time, or no longer publishing them, renames nothing.
+ */
+function externalNamesProblem(before: LifecycleState, after: LifecycleState): string | undefined {
+    const from = before.externalNames === undefined ? "flat" : before.externalNames;
+    const to = after.externalNames ?? null;
+    if (from === null || to === null || from === to) {
+        return undefined;
+    }
+    const shape = (scheme: string) =>
+        scheme === "flat" ? "<pod>.<domain>" : "<pod>.<datacenter>.<domain>";
+    return (
+        `${from} → ${to} would rename every node (${shape(from)} → ${shape(to)}): clients configured with the old names would fail to resolve them, to be routed by them, and to verify the nodes' certificates against them. ` +
+        `Keep externalNames: ${from}${before.externalNames === undefined ? " (this stack was created before externalNames existed, with flat names)" : ""} (README "External names")`
+    );
 }
 
 /** The CA settings one safe step away from `ca`: every node restarts between two of them. */

@@ -106,6 +106,23 @@ export function namespaceOf(s: Settings, dc: DatacenterSettings): string {
     return s.dns === "stub" && shared ? `${s.namespace}-${dc.name}` : s.namespace;
 }
 
+/**
+ * A node's name for clients outside the clusters. `per-datacenter` puts it under its
+ * datacenter's entry point (`<pod>.<dc>.<domain>`), so one wildcard record per datacenter
+ * (`*.<dc>.<domain>`, RFC 4592) resolves every node behind that datacenter's SNI ingress;
+ * `flat` (`<pod>.<domain>`) needs a record per node.
+ */
+export function externalNameOf(
+    podName: string,
+    datacenter: string,
+    externalDomain: string,
+    scheme: Settings["externalNames"],
+): string {
+    return scheme === "flat"
+        ? `${podName}.${externalDomain}`
+        : `${podName}.${datacenter}.${externalDomain}`;
+}
+
 /** The DNS suffix under which a datacenter's services are found from another cluster. */
 export function serviceSuffix(namespace: string, clusterDomain: string): string {
     return `${namespace}.svc.${clusterDomain}`;
@@ -136,7 +153,9 @@ export function buildTopology(s: Settings): Topology {
                     podName,
                     statefulSet: r.statefulSet,
                     fqdn: `${podName}.${allPods}.${suffix}`,
-                    externalName: s.externalDomain ? `${podName}.${s.externalDomain}` : undefined,
+                    externalName: s.externalDomain
+                        ? externalNameOf(podName, dc.name, s.externalDomain, s.externalNames)
+                        : undefined,
                 };
             }),
         );

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DNS_MODES, INGRESS_KINDS, KEY_ALGORITHMS, settingsSchema } from "../../components/config";
+import { EXTERNAL_NAME_SCHEMES } from "../../components/lifecycle/transitions";
 import {
     EXAMPLE_DIR,
     inferSchema,
@@ -191,6 +192,7 @@ describe("the inferred schema of component-package/", () => {
             schema.types[`cassandra-mc:index:${name}`].enum?.map((e) => e.value).sort();
         expect(values("IngressKind")).toEqual([...INGRESS_KINDS].sort());
         expect(values("DnsMode")).toEqual([...DNS_MODES].sort());
+        expect(values("ExternalNames")).toEqual([...EXTERNAL_NAME_SCHEMES].sort());
         expect(values("KeyAlgorithm")).toEqual([...KEY_ALGORITHMS].sort());
     });
 

@@ -244,7 +244,7 @@ describe("PKI", () => {
             "cassandra-dc1-rack1-sts-0.cassandra-dc1-all-pods-service",
             "cassandra-dc1-rack1-sts-0.cassandra-dc1-all-pods-service.cassandra",
             "cassandra-dc1-rack1-sts-0.cassandra-dc1-all-pods-service.cassandra.svc",
-            "cassandra-dc1-rack1-sts-0.cassandra.example.com",
+            "cassandra-dc1-rack1-sts-0.dc1.cassandra.example.com",
             "dc1.cassandra.example.com",
         ]);
         // The CA's key alone is a tls.PrivateKey; node keys are made by their NodeCertificate.

@@ -130,4 +130,26 @@ describe("changes a running cluster survives", () => {
             { generation: 3, rotation: "add-new-ca" },
         ]);
     });
+
+    it("keeps a running stack's external names: no switch between flat and per-datacenter, either way", () => {
+        const named = (externalNames: string | null | undefined): LifecycleState => ({
+            ...base,
+            externalNames,
+        });
+        const rename =
+            "externalNames: flat → per-datacenter would rename every node (<pod>.<domain> → <pod>.<datacenter>.<domain>): clients configured with the old names would fail to resolve them, to be routed by them, and to verify the nodes' certificates against them. ";
+        expect(reasons({ externalNames: "per-datacenter" }, named("flat"))).toEqual([
+            `${rename}Keep externalNames: flat (README "External names")`,
+        ]);
+        // A state recorded before the setting existed: its names were flat.
+        expect(reasons({ externalNames: "per-datacenter" }, named(undefined))).toEqual([
+            `${rename}Keep externalNames: flat (this stack was created before externalNames existed, with flat names) (README "External names")`,
+        ]);
+        expect(reasons({ externalNames: "flat" }, named("per-datacenter"))).toHaveLength(1);
+        expect(reasons({ externalNames: "flat" }, named(undefined))).toEqual([]);
+        // Publishing names for the first time, or no longer, renames nothing.
+        expect(reasons({ externalNames: "per-datacenter" }, named(null))).toEqual([]);
+        expect(reasons({ externalNames: null }, named("per-datacenter"))).toEqual([]);
+        expect(reasons({ externalNames: "per-datacenter" }, named("per-datacenter"))).toEqual([]);
+    });
 });

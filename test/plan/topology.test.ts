@@ -228,15 +228,24 @@ describe("buildTopology names", () => {
         ]);
     });
 
-    it("gives every pod an external name under externalDomain when one is set", () => {
+    it("gives every pod an external name under its datacenter's entry point when externalDomain is set", () => {
         const ext = buildTopology(twoGke({ externalDomain: "db.example.com" }));
         for (const dc of ext.datacenters) {
             for (const n of dc.nodes) {
-                expect(n.externalName).toBe(`${n.podName}.db.example.com`);
+                expect(n.externalName).toBe(`${n.podName}.${dc.name}.db.example.com`);
             }
         }
         expect(ext.datacenters[1].nodes[5].externalName).toBe(
-            "cassandra-dc2-rack3-sts-1.db.example.com",
+            "cassandra-dc2-rack3-sts-1.dc2.db.example.com",
+        );
+    });
+
+    it("keeps flat external names (<pod>.<domain>) with externalNames: flat", () => {
+        const ext = buildTopology(
+            twoGke({ externalDomain: "db.example.com", externalNames: "flat" }),
+        );
+        expect(ext.datacenters.flatMap((dc) => dc.nodes).map((n) => n.externalName)).toEqual(
+            ext.datacenters.flatMap((dc) => dc.nodes).map((n) => `${n.podName}.db.example.com`),
         );
     });
 });
@@ -415,11 +424,11 @@ describe("validateTopology", () => {
         expectProblemList(problemsOf(s), [
             {
                 path: "externalDomain",
-                reason: `external name "cassandra-dc1-rack1-sts-0.${domain}" is longer than the 253 characters DNS allows`,
+                reason: `external name "cassandra-dc1-rack1-sts-0.dc1.${domain}" is longer than the 253 characters DNS allows`,
             },
             {
                 path: "externalDomain",
-                reason: `external name "cassandra-dc2-rack1-sts-0.${domain}" is longer than the 253 characters DNS allows`,
+                reason: `external name "cassandra-dc2-rack1-sts-0.dc2.${domain}" is longer than the 253 characters DNS allows`,
             },
         ]);
     });

@@ -44,13 +44,13 @@ const recordSets = (recorded: readonly RecordedResource[]) =>
     recorded.filter((r) => r.type === "gcp:dns/recordSet:RecordSet").map((r) => r.inputs);
 
 describe("External DNS", () => {
-    it("creates a public zone for the domain with an A record per node name and per entry point, all at the ingress address", async () => {
+    it("creates a public zone for the domain with the entry point and one wildcard for the datacenter's node names, at the ingress address", async () => {
         const { recorded } = await build(
             () =>
                 new mod.ExternalDns("dns", {
                     project: "acme",
                     externalDomain: DOMAIN,
-                    records: mod.ingressDnsRecords(sni.routes, "198.51.100.7"),
+                    records: mod.ingressDnsRecords(sni.routes, "198.51.100.7", "per-datacenter"),
                 }),
         );
         const zone = recorded.filter((r) => r.type === "gcp:dns/managedZone:ManagedZone");
@@ -64,8 +64,7 @@ describe("External DNS", () => {
             }),
         ]);
         const records = recordSets(recorded);
-        const names = [...sni.routes.map((r) => `${r.podName}.${DOMAIN}.`), `dc1.${DOMAIN}.`];
-        expect(records.map((r) => r.name).sort()).toEqual(names.sort());
+        expect(records.map((r) => r.name).sort()).toEqual([`*.dc1.${DOMAIN}.`, `dc1.${DOMAIN}.`]);
         for (const r of records) {
             expect(r).toMatchObject({
                 project: "acme",
@@ -75,6 +74,30 @@ describe("External DNS", () => {
                 rrdatas: ["198.51.100.7"],
             });
         }
+        // Every node's external name is one label below the entry point: the wildcard's owner
+        // name with the `*` label replaced (RFC 4592 §2.1.1), and none has a record of its own.
+        for (const r of sni.routes) {
+            expect(r.sniNames[0]).toBe(`${r.podName}.dc1.${DOMAIN}`);
+            expect(r.sniNames[0].replace(/^[^.]+/, "*")).toBe(`*.dc1.${DOMAIN}`);
+        }
+    });
+
+    it("gives every node its own record with flat names", async () => {
+        const flat = sni.routes.map((r) => ({ ...r, sniNames: [`${r.podName}.${DOMAIN}`] }));
+        const { recorded } = await build(
+            () =>
+                new mod.ExternalDns("flatdns", {
+                    project: "acme",
+                    externalDomain: DOMAIN,
+                    records: mod.ingressDnsRecords(flat, "198.51.100.7", "flat"),
+                }),
+        );
+        const names = [...sni.routes.map((r) => `${r.podName}.${DOMAIN}.`), `dc1.${DOMAIN}.`];
+        expect(
+            recordSets(recorded)
+                .map((r) => r.name)
+                .sort(),
+        ).toEqual(names.sort());
     });
 
     it("points each node's name at its own load balancer in loadbalancer mode, in an existing zone", async () => {
@@ -96,7 +119,7 @@ describe("External DNS", () => {
         const records = recordSets(recorded);
         expect(records).toHaveLength(lb.routes.length);
         lb.routes.forEach((r, i) => {
-            const rec = records.find((x) => x.name === `${r.podName}.${DOMAIN}.`);
+            const rec = records.find((x) => x.name === `${r.podName}.dc1.${DOMAIN}.`);
             expect(rec).toMatchObject({
                 managedZone: "corp-zone",
                 type: "A",
@@ -116,7 +139,7 @@ describe("External DNS", () => {
         expect(mod.recordTarget("")).toEqual({ type: "A", rrdatas: [] });
     });
 
-    it("refuses names outside the domain and duplicates", () => {
+    it("refuses names outside the domain, duplicates and misplaced wildcards", () => {
         try {
             new mod.ExternalDns("bad", {
                 project: "acme",
@@ -125,6 +148,8 @@ describe("External DNS", () => {
                     { name: "node.other.org", address: "192.0.2.1" },
                     { name: `a.${DOMAIN}`, address: "192.0.2.1" },
                     { name: `a.${DOMAIN}`, address: "192.0.2.2" },
+                    { name: `a.*.${DOMAIN}`, address: "192.0.2.3" },
+                    { name: `*a.${DOMAIN}`, address: "192.0.2.3" },
                 ],
             });
             expect.unreachable();
@@ -138,6 +163,14 @@ describe("External DNS", () => {
                 {
                     propertyPath: "records[2].name",
                     reason: `"a.${DOMAIN}" is listed twice; give each name one record`,
+                },
+                {
+                    propertyPath: "records[3].name",
+                    reason: `"a.*.${DOMAIN}" has "*" other than as its whole first label; a wildcard name is "*.<name>" (RFC 4592)`,
+                },
+                {
+                    propertyPath: "records[4].name",
+                    reason: `"*a.${DOMAIN}" has "*" other than as its whole first label; a wildcard name is "*.<name>" (RFC 4592)`,
                 },
             ]);
         }

@@ -76,7 +76,7 @@ describe("Traefik layer", () => {
             HOST_IDS["cassandra-dc1-rack1-sts-0"],
         );
         expect(routed.get("cassandra-dc1-rack3-sts-0")).toEqual([
-            "cassandra-dc1-rack3-sts-0.db.example.com",
+            "cassandra-dc1-rack3-sts-0.dc1.db.example.com",
         ]);
     });
 
