@@ -66,145 +66,175 @@ const CERTIFICATE_FIELDS = [
  */
 const PACKAGE_DIR = __dirname;
 
-/** A dependency of this package, from the program's directory or else from beside the package. */
+/**
+ * A dependency of this package, from the program's directory or else from beside the package;
+ * resolved once per process (`require.resolve` with `paths` searches the file system every time).
+ */
 function packageModule<T>(name: string): T {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(require.resolve(name, { paths: [process.cwd(), PACKAGE_DIR] })) as T;
+    const slot = Symbol.for("cassandra-multicluster.node-certificate.modules");
+    const global = globalThis as unknown as Record<symbol, Map<string, unknown>>;
+    const modules = (global[slot] ??= new Map());
+    if (!modules.has(name)) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        modules.set(name, require(require.resolve(name, { paths: [process.cwd(), PACKAGE_DIR] })));
+    }
+    return modules.get(name) as T;
 }
 
 /**
- * A new private key as PKCS#8 PEM. Curves and sizes as `tls.PrivateKey` takes them (`P256`,
- * `P384`; RSA bits), so a stack's `tls.keyAlgorithm` means the same for the CA and the nodes.
+ * A new key pair. Curves and sizes as `tls.PrivateKey` takes them (`P256`, `P384`; RSA bits),
+ * so a stack's `tls.keyAlgorithm` means the same for the CA and the nodes.
  */
-function generateKey(spec: KeySpec): string {
+function generateKey(spec: KeySpec): import("node:crypto").KeyPairKeyObjectResult {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
     if (spec.algorithm === "RSA") {
-        return crypto
-            .generateKeyPairSync("rsa", { modulusLength: spec.rsaBits })
-            .privateKey.export({ type: "pkcs8", format: "pem" })
-            .toString();
+        return crypto.generateKeyPairSync("rsa", { modulusLength: spec.rsaBits });
     }
     const curves: Record<string, string> = { P256: "prime256v1", P384: "secp384r1" };
     const curve = curves[spec.ecdsaCurve];
     if (!curve) {
         throw new Error(`unsupported ECDSA curve ${spec.ecdsaCurve}; use P256 or P384`);
     }
-    return crypto
-        .generateKeyPairSync("ec", { namedCurve: curve })
-        .privateKey.export({ type: "pkcs8", format: "pem" })
-        .toString();
+    return crypto.generateKeyPairSync("ec", { namedCurve: curve });
 }
 
-/** The CA as a signer: its subject and key ID, its key imported, and the signature Go would choose. */
+type Asn1X509 = typeof import("@peculiar/asn1-x509");
+
+/**
+ * The CA as a signer: its subject exactly as encoded in its certificate (RFC 5280 §4.1.2.4: a
+ * child's issuer must match it), its key ID, its key, and the signature Go would choose.
+ */
 interface Issuer {
-    readonly subject: string;
-    readonly keyId: string | undefined;
-    readonly signingKey: import("node:crypto").webcrypto.CryptoKey;
-    readonly signing:
-        import("node:crypto").webcrypto.Algorithm | import("node:crypto").webcrypto.EcdsaParams;
+    readonly subject: InstanceType<Asn1X509["Name"]>;
+    readonly keyId: ArrayBuffer | undefined;
+    readonly key: import("node:crypto").KeyObject;
+    /** The digest for `crypto.sign`, and the signature's algorithm identifier (RFC 5758 §3.2, RFC 4055 §5). */
+    readonly hash: string;
+    readonly algorithm: InstanceType<Asn1X509["AlgorithmIdentifier"]>;
+    readonly algorithmDer: Buffer;
+}
+
+/** One DER element: tag, definite length (short form below 128, else long form), contents (X.690 §8.1). */
+function derTlv(tag: number, contents: Buffer): Buffer {
+    const n = contents.length;
+    const bytes: number[] = [];
+    for (let v = n; v > 0; v = Math.floor(v / 256)) {
+        bytes.unshift(v & 0xff);
+    }
+    const length = n < 0x80 ? [n] : [0x80 | bytes.length, ...bytes];
+    return Buffer.concat([Buffer.from([tag, ...length]), contents]);
 }
 
 /**
- * One CA signs every certificate of a deployment: it is parsed and imported once per process
- * (the provider process, or the program under mocks), not once per node. The cache hangs off
- * `globalThis`: whatever the provider closes over is serialized with it into every resource's
- * state, and a cache of imported keys belongs to the process, not to the state.
+ * One CA signs every certificate of a deployment: it is parsed once per process (the provider
+ * process, or the program under mocks), not once per node. The cache hangs off `globalThis`:
+ * whatever the provider closes over is serialized with it into every resource's state, and a
+ * cache of parsed keys belongs to the process, not to the state.
  */
-function issuerOf(caCertPem: string, caKeyPem: string): Promise<Issuer> {
+function issuerOf(caCertPem: string, caKeyPem: string): Issuer {
     const slot = Symbol.for("cassandra-multicluster.node-certificate.issuers");
-    const global = globalThis as unknown as Record<symbol, Map<string, Promise<Issuer>>>;
+    const global = globalThis as unknown as Record<symbol, Map<string, Issuer>>;
     const issuers = (global[slot] ??= new Map());
     const id = `${caCertPem}\n${caKeyPem}`;
     let issuer = issuers.get(id);
     if (!issuer) {
-        issuer = importIssuer(caCertPem, caKeyPem);
+        issuer = parseIssuer(caCertPem, caKeyPem);
         issuers.set(id, issuer);
     }
     return issuer;
 }
 
-async function importIssuer(caCertPem: string, caKeyPem: string): Promise<Issuer> {
-    const x509 = packageModule<typeof import("@peculiar/x509")>("@peculiar/x509");
+function parseIssuer(caCertPem: string, caKeyPem: string): Issuer {
+    const x = packageModule<Asn1X509>("@peculiar/asn1-x509");
+    const { AsnConvert } =
+        packageModule<typeof import("@peculiar/asn1-schema")>("@peculiar/asn1-schema");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
-    const caKey = crypto.createPrivateKey(caKeyPem);
-    let algorithm:
-        | import("node:crypto").webcrypto.RsaHashedImportParams
-        | import("node:crypto").webcrypto.EcKeyImportParams;
-    let signing:
-        import("node:crypto").webcrypto.Algorithm | import("node:crypto").webcrypto.EcdsaParams;
-    if (caKey.asymmetricKeyType === "rsa") {
-        algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
-        signing = { name: "RSASSA-PKCS1-v1_5" };
+    const key = crypto.createPrivateKey(caKeyPem);
+    let hash: string;
+    let algorithm: InstanceType<Asn1X509["AlgorithmIdentifier"]>;
+    if (key.asymmetricKeyType === "rsa") {
+        // sha256WithRSAEncryption, parameters NULL (RFC 4055 §5), as Go signs with an RSA key.
+        hash = "sha256";
+        algorithm = new x.AlgorithmIdentifier({
+            algorithm: "1.2.840.113549.1.1.11",
+            parameters: new Uint8Array([0x05, 0x00]).buffer,
+        });
     } else {
+        // ecdsa-with-SHA256/384/512, no parameters (RFC 5758 §3.2); the hash follows the curve,
+        // as crypto/x509 `signingParamsForKey` chooses it.
         const curves: Record<string, [string, string]> = {
-            prime256v1: ["P-256", "SHA-256"],
-            secp384r1: ["P-384", "SHA-384"],
-            secp521r1: ["P-521", "SHA-512"],
+            prime256v1: ["sha256", "1.2.840.10045.4.3.2"],
+            secp384r1: ["sha384", "1.2.840.10045.4.3.3"],
+            secp521r1: ["sha512", "1.2.840.10045.4.3.4"],
         };
-        const named = curves[caKey.asymmetricKeyDetails?.namedCurve ?? ""];
+        const named = curves[key.asymmetricKeyDetails?.namedCurve ?? ""];
         if (!named) {
             throw new Error(
-                `the CA key's curve ${caKey.asymmetricKeyDetails?.namedCurve} cannot sign; use P256 or P384`,
+                `the CA key's curve ${key.asymmetricKeyDetails?.namedCurve} cannot sign; use P256 or P384`,
             );
         }
-        algorithm = { name: "ECDSA", namedCurve: named[0] };
-        signing = { name: "ECDSA", hash: named[1] } as import("node:crypto").webcrypto.EcdsaParams;
+        hash = named[0];
+        algorithm = new x.AlgorithmIdentifier({ algorithm: named[1] });
     }
-    const signingKey = await crypto.webcrypto.subtle.importKey(
-        "pkcs8",
-        caKey.export({ type: "pkcs8", format: "der" }),
-        algorithm,
-        false,
-        ["sign"],
+    const ca = AsnConvert.parse(new crypto.X509Certificate(caCertPem).raw, x.Certificate);
+    const ski = ca.tbsCertificate.extensions?.find(
+        (e) => e.extnID === x.id_ce_subjectKeyIdentifier,
     );
-    const ca = new x509.X509Certificate(caCertPem);
-    const caKeyId = (
-        ca.getExtension("2.5.29.14") as InstanceType<
-            typeof x509.SubjectKeyIdentifierExtension
-        > | null
-    )?.keyId;
-    return { subject: ca.subject, keyId: caKeyId, signingKey, signing };
+    return {
+        subject: ca.tbsCertificate.subject,
+        keyId: ski ? AsnConvert.parse(ski.extnValue, x.SubjectKeyIdentifier).buffer : undefined,
+        key,
+        hash,
+        algorithm,
+        algorithmDer: Buffer.from(AsnConvert.serialize(algorithm)),
+    };
 }
 
 /**
- * Signs `keyPem`'s public key with the CA, as terraform-provider-tls v4.2.1 `LocallySignedCert`
+ * An X.501 name value as Go's crypto/x509 encodes it (`asn1.Marshal` of a string): a
+ * PrintableString when every character allows it, else a UTF8String.
+ */
+function directoryString(x: Asn1X509, value: string): InstanceType<Asn1X509["AttributeValue"]> {
+    return /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)
+        ? new x.AttributeValue({ printableString: value })
+        : new x.AttributeValue({ utf8String: value });
+}
+
+/**
+ * Signs `publicKey` with the CA, as terraform-provider-tls v4.2.1 `LocallySignedCert`
  * does through Go's crypto/x509 (`internal/provider/common_cert.go` `createCertificate`):
  * validity from now, a random positive 128-bit serial, basic constraints CA:FALSE and key usage
  * critical, extended key usages, the DNS names as SANs, the subject key ID and the CA's as
  * authority key ID, signed SHA256WithRSA for an RSA CA and ECDSA with the curve's hash otherwise
- * (crypto/x509 `signingParamsForKey`).
+ * (crypto/x509 `signingParamsForKey`). The DER is built with @peculiar/asn1-x509's RFC 5280
+ * types and signed with node:crypto: a 300-node stack signs 300 of these on its first update.
  */
-async function signCertificate(
+function signCertificate(
     inputs: NodeCertificateInputs,
-    keyPem: string,
-): Promise<{ certPem: string; notAfter: string }> {
-    // @peculiar/x509 2.x resolves its services through tsyringe, which needs this loaded first.
-    packageModule("reflect-metadata");
-    const x509 = packageModule<typeof import("@peculiar/x509")>("@peculiar/x509");
+    publicKey: import("node:crypto").KeyObject,
+): { certPem: string; notAfter: string } {
+    const x = packageModule<Asn1X509>("@peculiar/asn1-x509");
+    const { AsnConvert, OctetString } =
+        packageModule<typeof import("@peculiar/asn1-schema")>("@peculiar/asn1-schema");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
-    // Typed as the DOM's `Crypto` (the two-argument overload's second parameter), which Node's
-    // webcrypto implements.
-    x509.cryptoProvider.set(
-        crypto.webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1],
+    const issuer = issuerOf(inputs.caCertPem, inputs.caKeyPem);
+    const spki = AsnConvert.parse(
+        publicKey.export({ type: "spki", format: "der" }),
+        x.SubjectPublicKeyInfo,
     );
-    const issuer = await issuerOf(inputs.caCertPem, inputs.caKeyPem);
-    const spki = crypto
-        .createPublicKey(crypto.createPrivateKey(keyPem))
-        .export({ type: "spki", format: "der" });
-    const publicKey = new x509.PublicKey(spki);
     const flags: Record<string, number> = {
-        digital_signature: x509.KeyUsageFlags.digitalSignature,
-        content_commitment: x509.KeyUsageFlags.nonRepudiation,
-        key_encipherment: x509.KeyUsageFlags.keyEncipherment,
-        data_encipherment: x509.KeyUsageFlags.dataEncipherment,
-        key_agreement: x509.KeyUsageFlags.keyAgreement,
+        digital_signature: x.KeyUsageFlags.digitalSignature,
+        content_commitment: x.KeyUsageFlags.nonRepudiation,
+        key_encipherment: x.KeyUsageFlags.keyEncipherment,
+        data_encipherment: x.KeyUsageFlags.dataEncipherment,
+        key_agreement: x.KeyUsageFlags.keyAgreement,
     };
     const purposes: Record<string, string> = {
-        server_auth: x509.ExtendedKeyUsage.serverAuth,
-        client_auth: x509.ExtendedKeyUsage.clientAuth,
+        server_auth: x.id_kp_serverAuth,
+        client_auth: x.id_kp_clientAuth,
     };
     let keyUsage = 0;
     const extendedKeyUsage: string[] = [];
@@ -217,48 +247,88 @@ async function signCertificate(
             throw new Error(`unsupported certificate use "${use}"`);
         }
     }
-    const extensions: InstanceType<typeof x509.Extension>[] = [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        await x509.SubjectKeyIdentifierExtension.create(publicKey),
+    const extension = (extnID: string, critical: boolean, value: object) =>
+        new x.Extension({
+            extnID,
+            critical,
+            extnValue: new OctetString(AsnConvert.serialize(value)),
+        });
+    // RFC 5280 §4.2.1.2 method (1): the SHA-1 of the subjectPublicKey bits.
+    const keyId = crypto.createHash("sha1").update(Buffer.from(spki.subjectPublicKey)).digest();
+    const extensions = [
+        extension(x.id_ce_basicConstraints, true, new x.BasicConstraints({ cA: false })),
+        extension(x.id_ce_subjectKeyIdentifier, false, new x.SubjectKeyIdentifier(keyId)),
     ];
     if (keyUsage !== 0) {
-        extensions.push(new x509.KeyUsagesExtension(keyUsage, true));
+        extensions.push(extension(x.id_ce_keyUsage, true, new x.KeyUsage(keyUsage)));
     }
     if (extendedKeyUsage.length > 0) {
-        extensions.push(new x509.ExtendedKeyUsageExtension(extendedKeyUsage, false));
+        extensions.push(
+            extension(x.id_ce_extKeyUsage, false, new x.ExtendedKeyUsage(extendedKeyUsage)),
+        );
     }
     if (inputs.spec.dnsNames.length > 0) {
         extensions.push(
-            new x509.SubjectAlternativeNameExtension(
-                inputs.spec.dnsNames.map((value) => ({ type: "dns" as const, value })),
+            extension(
+                x.id_ce_subjectAltName,
                 false,
+                new x.SubjectAlternativeName(
+                    inputs.spec.dnsNames.map((dNSName) => new x.GeneralName({ dNSName })),
+                ),
             ),
         );
     }
     if (issuer.keyId) {
-        extensions.push(new x509.AuthorityKeyIdentifierExtension(issuer.keyId));
+        extensions.push(
+            extension(
+                x.id_ce_authorityKeyIdentifier,
+                false,
+                new x.AuthorityKeyIdentifier({ keyIdentifier: new x.KeyIdentifier(issuer.keyId) }),
+            ),
+        );
     }
-    const escape = (v: string) => v.replace(/[,=+<>#;\\"]/g, "\\$&");
-    // Whole seconds, as the certificate's UTCTime holds them: `notAfter` in the state is the certificate's.
+    // Whole seconds: X.509 times carry no fractions, and `notAfter` is kept in state.
     const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
     const notAfter = new Date(notBefore.getTime() + inputs.spec.validityHours * 3600_000);
-    // Positive and 128 bits long: the first hex digit below 8.
-    const serialNumber = crypto
-        .randomBytes(16)
-        .toString("hex")
-        .replace(/^[89a-f]/, "1");
-    const cert = await x509.X509CertificateGenerator.create({
-        serialNumber,
-        subject: `O=${escape(inputs.spec.organization)}, CN=${escape(inputs.spec.commonName)}`,
+    // A positive 128-bit serial in minimal DER: the first byte below 0x80 and not zero.
+    const serial = crypto.randomBytes(16);
+    serial[0] = serial[0] & 0x7f || 1;
+    const rdn = (type: string, value: string) =>
+        new x.RelativeDistinguishedName([
+            new x.AttributeTypeAndValue({ type, value: directoryString(x, value) }),
+        ]);
+    const tbsCertificate = new x.TBSCertificate({
+        version: x.Version.v3,
+        serialNumber: serial.buffer.slice(serial.byteOffset, serial.byteOffset + 16),
+        signature: issuer.algorithm,
         issuer: issuer.subject,
-        notBefore,
-        notAfter,
-        publicKey,
-        signingKey: issuer.signingKey,
-        signingAlgorithm: issuer.signing,
-        extensions,
+        validity: new x.Validity({ notBefore, notAfter }),
+        // O before CN, the order of Go's pkix.Name.ToRDNSequence.
+        subject: new x.Name([
+            rdn("2.5.4.10", inputs.spec.organization),
+            rdn("2.5.4.3", inputs.spec.commonName),
+        ]),
+        subjectPublicKeyInfo: spki,
+        extensions: new x.Extensions(extensions),
     });
-    return { certPem: cert.toString("pem") + "\n", notAfter: notAfter.toISOString() };
+    const tbs = Buffer.from(AsnConvert.serialize(tbsCertificate));
+    // ECDSA signatures in X.509 are the DER Ecdsa-Sig-Value (RFC 5758 §3.2); RSA keys sign PKCS#1 v1.5.
+    const signature = crypto.sign(issuer.hash, tbs, { key: issuer.key, dsaEncoding: "der" });
+    // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
+    // (RFC 5280 §4.1), around the TBS bytes just signed rather than serializing them again.
+    const der = derTlv(
+        0x30,
+        Buffer.concat([
+            tbs,
+            issuer.algorithmDer,
+            derTlv(0x03, Buffer.concat([Buffer.from([0]), signature])),
+        ]),
+    );
+    const lines = der.toString("base64").match(/.{1,64}/g) as string[];
+    return {
+        certPem: `-----BEGIN CERTIFICATE-----\n${lines.join("\n")}\n-----END CERTIFICATE-----\n`,
+        notAfter: notAfter.toISOString(),
+    };
 }
 
 /**
@@ -321,12 +391,17 @@ export const nodeCertificateProvider = {
     async create(inputs: NodeCertificateInputs) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const crypto = require("node:crypto") as typeof import("node:crypto");
-        const keyPem = generateKey(inputs.spec.key);
-        const signed = await signCertificate(inputs, keyPem);
+        const { privateKey, publicKey } = generateKey(inputs.spec.key);
+        const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        const signed = signCertificate(inputs, publicKey);
         return { id: crypto.randomUUID(), outs: stateOf(inputs, keyPem, signed) };
     },
     async update(_id: string, olds: NodeCertificateState, news: NodeCertificateInputs) {
-        return { outs: stateOf(news, olds.keyPem, await signCertificate(news, olds.keyPem)) };
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const crypto = require("node:crypto") as typeof import("node:crypto");
+        // createPublicKey derives the public half from the private key's PEM.
+        const signed = signCertificate(news, crypto.createPublicKey(olds.keyPem));
+        return { outs: stateOf(news, olds.keyPem, signed) };
     },
 } satisfies pulumi.dynamic.ResourceProvider;
 
