@@ -22,7 +22,7 @@ const SHARED_PORT = 29042;
 const OPS = 4000;
 const WARMUP = 500;
 const CONCURRENCY = 8;
-const ROUNDS = 5;
+const ROUNDS = 6;
 const HIT_ROUNDS = 3;
 const HIT_SAMPLES = 200;
 
@@ -132,11 +132,16 @@ async function main(): Promise<void> {
     await workload(viaRouter, WARMUP, "warm-r");
     await workload(direct, WARMUP, "warm-d");
 
-    // Rounds interleave the two paths, so both see the same background load.
+    // Rounds interleave the two paths, so both see the same background load, and alternate which
+    // goes first: the second path of a round meets the first one's flushes and compactions.
     const perRound: { router: number[]; direct: number[] }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-        const router = await workload(viaRouter, OPS, `router-${round}`);
-        const straight = await workload(direct, OPS, `direct-${round}`);
+        const routerRun = () => workload(viaRouter, OPS, `router-${round}`);
+        const directRun = () => workload(direct, OPS, `direct-${round}`);
+        const [router, straight] =
+            round % 2 === 0
+                ? [await routerRun(), await directRun()]
+                : await directRun().then(async (d) => [await routerRun(), d]);
         const sorted = (l: number[]) => [...l].sort((a, b) => a - b);
         perRound.push({ router: sorted(router.latencies), direct: sorted(straight.latencies) });
         progress(
@@ -169,7 +174,7 @@ async function main(): Promise<void> {
         "\n== data plane: fixed workload (50% writes, 50% reads, LOCAL_QUORUM, RF dc1:2 dc2:2, concurrency 8, TLS)",
     );
     console.log(
-        `${OPS} ops per path per round, ${ROUNDS} interleaved rounds after ${WARMUP} warm-up ops; median (min–max) over rounds`,
+        `${OPS} ops per path per round, ${ROUNDS} interleaved rounds (each path first in every other one) after ${WARMUP} warm-up ops; median (min–max) over rounds`,
     );
     console.log(
         `router p50 ${formatSpread(figures.routerP50, 2)} ms, direct p50 ${formatSpread(figures.directP50, 2)} ms`,

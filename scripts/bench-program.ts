@@ -85,8 +85,11 @@ export async function evaluate(shape: Shape): Promise<ProgramFigures> {
     };
 }
 
-/** How often each shape is evaluated: this machine's timings spread by a quarter from run to run. */
-export const ROUNDS = 3;
+/**
+ * How often each shape is evaluated. This machine's speed drifts (the same 300-node evaluation
+ * took from 6.6 s to 18.6 s within one quarter of an hour), so one round proves little.
+ */
+export const ROUNDS = 5;
 
 /** One shape's evaluations: its counts (the same every round) and the spread of its timings. */
 export interface ShapeFigures extends Shape {

@@ -85,7 +85,10 @@ function packageModule<T>(name: string): T {
  * A new key pair. Curves and sizes as `tls.PrivateKey` takes them (`P256`, `P384`; RSA bits),
  * so a stack's `tls.keyAlgorithm` means the same for the CA and the nodes.
  */
-function generateKey(spec: KeySpec): import("node:crypto").KeyPairKeyObjectResult {
+function generateKey(spec: KeySpec): {
+    privateKey: import("node:crypto").KeyObject;
+    publicKey: import("node:crypto").KeyObject;
+} {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
     if (spec.algorithm === "RSA") {

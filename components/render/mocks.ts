@@ -54,6 +54,16 @@ export function recordingMocks(
                 provider: args.provider,
             };
             resources.push(record);
+            if (args.custom === false) {
+                // The engine answers a component's registration without outputs: its step
+                // computes outputs only for custom resources (pulumi/pulumi
+                // pkg/resource/deploy/step_generator.go builds the new state with nil outputs;
+                // step.go CreateStep.Apply fills them from the provider only if Custom). Echoing
+                // the args back would make the SDK deserialize them and rehydrate every resource
+                // they reference (runtime/resource.js getResource), which a real run never does.
+                record.outputs = {};
+                return { id: "", state: {} };
+            }
             const old = before.get(`${args.type}::${args.name}`);
             const unchanged = old && isDeepStrictEqual(old.inputs, inputs);
             const state: Record<string, unknown> = {
