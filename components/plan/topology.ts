@@ -1,6 +1,7 @@
 import type { DatacenterSettings, Settings } from "../config";
 import { problem, Problem } from "../errors";
 import { GATEWAY_API } from "../versions";
+import { entryPointName } from "./pki-plan";
 
 /**
  * Topology: datacenters → racks → nodes, with every name a later component needs. Names follow
@@ -120,7 +121,7 @@ export function externalNameOf(
 ): string {
     return scheme === "flat"
         ? `${podName}.${externalDomain}`
-        : `${podName}.${datacenter}.${externalDomain}`;
+        : `${podName}.${entryPointName(datacenter, externalDomain)}`;
 }
 
 /** The DNS suffix under which a datacenter's services are found from another cluster. */
