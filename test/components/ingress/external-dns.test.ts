@@ -83,7 +83,7 @@ describe("External DNS", () => {
     });
 
     it("gives every node its own record with flat names", async () => {
-        const flat = sni.routes.map((r) => ({ ...r, sniNames: [`${r.podName}.${DOMAIN}`] }));
+        const flat = scenario("traefik", {}, "flat").routes;
         const { recorded } = await build(
             () =>
                 new mod.ExternalDns("flatdns", {

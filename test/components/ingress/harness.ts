@@ -69,6 +69,7 @@ export interface Scenario {
 export function scenario(
     kind: IngressKind,
     hostIds: Readonly<Record<string, string>> = {},
+    externalNames: "per-datacenter" | "flat" = "per-datacenter",
 ): Scenario {
     const settings = parseSettings({
         clusterName: "cassandra",
@@ -88,6 +89,7 @@ export function scenario(
         ],
         ingress: kind,
         externalDomain: DOMAIN,
+        externalNames,
         clientCidrs: CLIENT_CIDRS,
     });
     const topology = buildTopology(settings);
