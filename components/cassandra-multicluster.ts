@@ -182,7 +182,8 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
             `${name}-certs`,
             {
                 key: pki.key,
-                certificates: [...pki.nodes, ...pki.clients],
+                nodes: pki.nodes,
+                clients: pki.clients,
                 caCertPem: issuer.certPem,
                 caKeyPem: issuer.keyPem,
             },
@@ -226,7 +227,7 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                         : STORAGE_CLASS,
                     superuser,
                     caCertPem: ca.certPem,
-                    nodeCertificates: certs.issued,
+                    nodeCertificates: certs.datacenters[dc.name],
                     additionalSeeds: pulumi
                         .all({ ...statuses })
                         .apply((st) => additionalSeeds(this.plan.topology, index, st)),
@@ -318,14 +319,18 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
               ).nameServers
             : pulumi.output([]);
         this.caCertPem = ca.certPem;
-        const clientPairs: Record<string, pulumi.Output<ClientCertificate>> = {};
-        for (const c of pki.clients) {
-            const issued = certs.issued[c.id];
-            clientPairs[c.commonName] = pulumi
-                .all([issued.certPem, issued.keyPem])
-                .apply(([certPem, keyPem]) => ({ certPem, keyPem }));
-        }
-        this.clientCertificates = pulumi.secret(pulumi.all(clientPairs));
+        this.clientCertificates = pulumi.secret(
+            pulumi
+                .all([certs.clients.certPems, certs.clients.keyPems])
+                .apply(([certPems, keyPems]) =>
+                    Object.fromEntries(
+                        pki.clients.map((c): [string, ClientCertificate] => [
+                            c.commonName,
+                            { certPem: certPems[c.id], keyPem: keyPems[c.id] },
+                        ]),
+                    ),
+                ),
+        );
         this.superuser = pulumi.secret(
             pulumi
                 .all([superuser.username, superuser.password])
@@ -333,7 +338,7 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
         );
         if (routes.length > 0) {
             // Reads the cluster through the stack's own routes when a datacenter leaves the stack.
-            const client = pki.clients[0] ? certs.issued[pki.clients[0].id] : undefined;
+            const client = pki.clients[0]?.id;
             new ReplicationGuard(
                 `${name}-replication`,
                 {
@@ -343,7 +348,9 @@ export class CassandraMultiCluster extends pulumi.ComponentResource {
                             this.clientBundle,
                             this.superuser,
                             settings.tls.requireClientAuth && client
-                                ? pulumi.all([client.certPem, client.keyPem])
+                                ? pulumi
+                                      .all([certs.clients.certPems, certs.clients.keyPems])
+                                      .apply(([c, k]) => [c[client], k[client]])
                                 : undefined,
                         ])
                         .apply(([bundle, su, pair]) => ({

@@ -27,7 +27,7 @@ export * from "./kubernetes/ingress";
 export { CertificateAuthority } from "./pki/certificate-authority";
 export type { CertificateAuthorityArgs } from "./pki/certificate-authority";
 export { NodeCertificates } from "./pki/node-certificates";
-export type { IssuedCertificate, NodeCertificatesArgs } from "./pki/node-certificates";
+export type { IssuedCertificates, NodeCertificatesArgs } from "./pki/node-certificates";
 export * as plan from "./plan";
 export * as checks from "./checks";
 export { createExternalClient } from "./client/external-client";

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
 import { cassandraTlsProblems } from "../checks/tls-settings";
 import { problem, throwIfProblems } from "../errors";
-import type { IssuedCertificate } from "../pki/node-certificates";
+import type { IssuedCertificates } from "../pki/node-certificates";
 import { CA_PEM_KEY, datacenterSpec, nodePemKey, secretNames } from "../plan/datacenter-spec";
 import { DatacenterStatus, hostIdsOf, readyTimeoutSeconds } from "../plan/datacenter-status";
 import type { DatacenterPlan } from "../plan/topology";
@@ -32,8 +32,8 @@ export interface DatacenterArgs {
     };
     /** The cluster CA certificate, PEM. */
     readonly caCertPem: pulumi.Input<string>;
-    /** Each node's certificate and key, by pod name. */
-    readonly nodeCertificates: Readonly<Record<string, IssuedCertificate>>;
+    /** This datacenter's node certificates and keys, by pod name. */
+    readonly nodeCertificates: IssuedCertificates;
     /**
      * Pod IPs of running nodes of the datacenters created before this one (see `additionalSeeds`
      * in plan/datacenter-status.ts); empty for the first. With any, cass-operator starts this
@@ -116,19 +116,24 @@ export class Datacenter extends pulumi.ComponentResource {
             inNs,
         );
 
-        const pems: Record<string, pulumi.Input<string>> = { [CA_PEM_KEY]: args.caCertPem };
-        for (const node of dc.nodes) {
-            const issued = args.nodeCertificates[node.podName];
-            pems[nodePemKey(node.podName)] = pulumi.secret(
-                pulumi.interpolate`${issued.keyPem}${issued.certPem}`,
-            );
-        }
+        // One file per node: its PKCS#8 key, then its certificate (what the init container splits).
+        const pems = pulumi
+            .all([args.caCertPem, args.nodeCertificates.certPems, args.nodeCertificates.keyPems])
+            .apply(([ca, certs, keys]) => ({
+                [CA_PEM_KEY]: ca,
+                ...Object.fromEntries(
+                    dc.nodes.map((n) => [
+                        nodePemKey(n.podName),
+                        `${keys[n.podName]}${certs[n.podName]}`,
+                    ]),
+                ),
+            }));
         const tlsSecret = new k8s.core.v1.Secret(
             `${name}-node-tls`,
             {
                 metadata: { name: secrets.tls, namespace: dc.namespace, labels },
                 type: "Opaque",
-                stringData: pems,
+                stringData: pulumi.secret(pems),
             },
             inNs,
         );
@@ -172,13 +177,13 @@ export class Datacenter extends pulumi.ComponentResource {
                         metadata: {
                             annotations: {
                                 [TLS_REVISION_ANNOTATION]: pulumi
-                                    .all([
-                                        args.caCertPem,
-                                        ...dc.nodes.map(
-                                            (n) => args.nodeCertificates[n.podName].certPem,
+                                    .all([args.caCertPem, args.nodeCertificates.certPems])
+                                    .apply(([ca, certs]) =>
+                                        tlsRevision(
+                                            ca,
+                                            dc.nodes.map((n) => certs[n.podName]),
                                         ),
-                                    ])
-                                    .apply(([ca, ...certs]) => tlsRevision(ca, certs)),
+                                    ),
                             },
                         },
                     },

@@ -3,11 +3,11 @@ import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { DatacenterStatus } from "../plan/datacenter-status";
 import {
-    NODE_CERTIFICATE_TYPE,
-    nodeCertificateProvider,
-    NodeCertificateInputs,
-    NodeCertificateState,
-} from "../pki/node-certificate";
+    CERTIFICATE_SET_TYPE,
+    certificateSetProvider,
+    CertificateSetInputs,
+    CertificateSetState,
+} from "../pki/certificate-set";
 import { tlsProviderOutputs } from "./tls-provider";
 
 /** One resource the program registered, with the inputs it was given. */
@@ -70,8 +70,8 @@ export function recordingMocks(
                 ...args.inputs,
                 ...(unchanged
                     ? computedPart(old)
-                    : old && args.type === NODE_CERTIFICATE_TYPE
-                      ? await nodeCertificateUpdate(old, inputs)
+                    : old && args.type === CERTIFICATE_SET_TYPE
+                      ? await certificateSetUpdate(old, inputs)
                       : await computedOutputs({ ...args, inputs }, () => ++nextAddress)),
                 ...observedOutputs(args.type, args.name, inputs, observed),
             };
@@ -134,23 +134,21 @@ const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 const CASSANDRA_DATACENTER = "kubernetes:cassandra.datastax.com/v1beta1:CassandraDatacenter";
 
 /**
- * A `NodeCertificate` registered again with new inputs, as the engine handles it: the provider's
- * own `diff`, then `update` (same key, new certificate) or a replacement (`create`, a new key).
+ * A `CertificateSet` registered again with new inputs, as the engine handles it: the provider's
+ * own `diff`, then `update` (which keeps the keys and certificates that need nothing), since the
+ * provider never asks for a replacement.
  */
-async function nodeCertificateUpdate(
+async function certificateSetUpdate(
     old: RecordedResource,
     inputs: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-    const olds = old.outputs as unknown as NodeCertificateState;
-    const news = inputs as unknown as NodeCertificateInputs;
-    const diff = await nodeCertificateProvider.diff("", olds, news);
+    const olds = old.outputs as unknown as CertificateSetState;
+    const news = inputs as unknown as CertificateSetInputs;
+    const diff = await certificateSetProvider.diff("", olds, news);
     if (!diff.changes) {
         return computedPart(old);
     }
-    const { outs } =
-        diff.replaces.length > 0
-            ? await nodeCertificateProvider.create(news)
-            : await nodeCertificateProvider.update("", olds, news);
+    const { outs } = await certificateSetProvider.update("", olds, news);
     return { ...outs };
 }
 
@@ -184,7 +182,7 @@ function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unk
  * What a provider computes on create, for the resources this program makes: the same fill-ins
  * serve the mock runtime and the engine-protocol tests. `address` numbers the addresses handed
  * out. `tls` resources get real keys and certificates in the provider's formats
- * (`tlsProviderOutputs`), a `NodeCertificate` its provider's own; a CassandraDatacenter the status cass-operator reports once it is ready.
+ * (`tlsProviderOutputs`), a `CertificateSet` its provider's own; a CassandraDatacenter the status cass-operator reports once it is ready.
  */
 export async function computedOutputs(
     args: Pick<pulumi.runtime.MockResourceArgs, "type" | "name" | "inputs">,
@@ -194,10 +192,10 @@ export async function computedOutputs(
     if (tls) {
         return tls;
     }
-    if (args.type === NODE_CERTIFICATE_TYPE) {
+    if (args.type === CERTIFICATE_SET_TYPE) {
         // The provider's own code, as the engine's dynamic provider process runs it.
-        const { outs } = await nodeCertificateProvider.create(
-            args.inputs as unknown as NodeCertificateInputs,
+        const { outs } = await certificateSetProvider.create(
+            args.inputs as unknown as CertificateSetInputs,
         );
         return { ...outs };
     }

@@ -15,7 +15,7 @@ import * as x509 from "@peculiar/x509";
  * (the node certificates it signs, Cassandra, the drivers) is tested with the bytes a `pulumi up`
  * would produce. Each output follows hashicorp/terraform-provider-tls v4.2.1 (the provider behind
  * @pulumi/tls 5.x), cited per resource. Node's crypto makes the keys; @peculiar/x509 writes the
- * certificate, which Node's crypto can only parse. (Node certificates are `NodeCertificate`s,
+ * certificate, which Node's crypto can only parse. (Node certificates come from `CertificateSet`s,
  * whose own provider the mocks run.)
  */
 

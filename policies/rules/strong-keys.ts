@@ -1,4 +1,4 @@
-import { NODE_CERTIFICATE_TYPE } from "../../components/pki/node-certificate";
+import { CERTIFICATE_SET_TYPE } from "../../components/pki/certificate-set";
 import { PolicyResourceLike, Rule, setting, Violation } from "../resource";
 
 const KEY = "tls:index/privateKey:PrivateKey";
@@ -23,13 +23,13 @@ const DEFAULT_CURVE = "P224";
 export const strongKeys: Rule = {
     name: "strong-keys",
     description:
-        "Keys (tls.PrivateKey, NodeCertificate) are RSA >= 2048 (3072 for CAs) or ECDSA >= P-256; CA certificates are CA certificates; node certificates carry SANs and a validity within the configured maximum.",
+        "Keys (tls.PrivateKey, CertificateSet) are RSA >= 2048 (3072 for CAs) or ECDSA >= P-256; CA certificates are CA certificates; node certificates carry SANs and a validity within the configured maximum.",
     enforcementLevel: "mandatory",
     severity: "high",
     // Which key signs a CA and which CA signs a certificate is only in the property
     // dependencies between resources, which the engine hands to stack policies.
     scope: "stack",
-    appliesTo: (type) => type.startsWith("tls:index/") || type === NODE_CERTIFICATE_TYPE,
+    appliesTo: (type) => type.startsWith("tls:index/") || type === CERTIFICATE_SET_TYPE,
     remediationSteps:
         "Use the CertificateAuthority/NodeCertificates components (ECDSA P-256 by default, RSA 3072/4096 by tls.keyAlgorithm) or match their settings.",
     configSchema: {
@@ -82,17 +82,23 @@ export const strongKeys: Rule = {
                 if (!uses.includes("cert_signing")) {
                     add(`CA certificate allowedUses ${JSON.stringify(uses)} lack "cert_signing"`);
                 }
-            } else if (r.type === NODE_CERTIFICATE_TYPE) {
-                // Key, names and validity are the resource's own `spec` (components/pki/node-certificate.ts).
-                const spec = r.props.spec ?? {};
-                keyProblems({ props: spec.key ?? {} }, false).forEach(add);
+            } else if (r.type === CERTIFICATE_SET_TYPE) {
+                // The key type is the set's, names and validity each certificate's own
+                // (components/pki/certificate-set.ts `CertificateSetInputs`).
+                keyProblems({ props: r.props.key ?? {} }, false).forEach(add);
                 signerProblems(r).forEach(add);
-                validityProblems(spec.validityHours).forEach(add);
-                const uses: string[] = spec.usages ?? [];
-                if (uses.includes("server_auth") && (spec.dnsNames ?? []).length === 0) {
-                    add(
-                        "server certificate has no subject alternative names; clients verify the names they connect to",
-                    );
+                const certificates: Record<
+                    string,
+                    { validityHours?: unknown; usages?: string[]; dnsNames?: string[] }
+                > = r.props.certificates ?? {};
+                for (const [id, spec] of Object.entries(certificates)) {
+                    validityProblems(spec.validityHours).forEach((m) => add(`${id}: ${m}`));
+                    const uses: string[] = spec.usages ?? [];
+                    if (uses.includes("server_auth") && (spec.dnsNames ?? []).length === 0) {
+                        add(
+                            `${id}: server certificate has no subject alternative names; clients verify the names they connect to`,
+                        );
+                    }
                 }
             } else if (r.type === LOCALLY_SIGNED) {
                 signerProblems(r).forEach(add);

@@ -11,7 +11,7 @@ import {
     DatacenterStatus,
     hostIdsOf,
 } from "../../components/plan/datacenter-status";
-import { NODE_CERTIFICATE_TYPE } from "../../components/pki/node-certificate";
+import { CERTIFICATE_SET_TYPE } from "../../components/pki/certificate-set";
 import { named, outputOf, RecordedResource, settled, setupMocks } from "../helpers/mocks";
 
 let resources: RecordedResource[];
@@ -222,22 +222,37 @@ describe("cass-operator and the CassandraDatacenters", () => {
 });
 
 describe("PKI", () => {
-    it("issues one certificate per node with exactly the planned SANs, on ECDSA P-256 keys", () => {
-        const certs = all(NODE_CERTIFICATE_TYPE);
-        expect(certs).toHaveLength(6);
-        for (const planned of c.plan.pki.nodes) {
-            const cert = certs.find((r) => r.name === `mc-certs-${planned.id}`) as RecordedResource;
-            expect(cert.inputs.spec).toEqual({
+    it("issues one certificate per node with exactly the planned SANs, on ECDSA P-256 keys, one certificate set per datacenter", () => {
+        const sets = all(CERTIFICATE_SET_TYPE);
+        expect(sets.map((s) => s.name).sort()).toEqual([
+            "mc-certs-dc1-nodes",
+            "mc-certs-dc2-nodes",
+        ]);
+        for (const set of sets) {
+            expect(set.inputs).toMatchObject({
+                key: { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: 3072 },
                 organization: "cassandra-multicluster",
+            });
+            expect(set.secretPaths).toContain("caKeyPem");
+        }
+        for (const planned of c.plan.pki.nodes) {
+            const set = named(
+                resources,
+                CERTIFICATE_SET_TYPE,
+                `mc-certs-${planned.datacenter}-nodes`,
+            );
+            const certificates = set.inputs.certificates as Record<string, unknown>;
+            expect(certificates[planned.id]).toEqual({
                 earlyRenewalHours: 720,
                 dnsNames: planned.dnsNames,
                 commonName: planned.node.podName,
-                key: { algorithm: "ECDSA", ecdsaCurve: "P256", rsaBits: 3072 },
                 validityHours: 8760,
                 usages: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
             });
-            expect(cert.secretPaths).toContain("caKeyPem");
         }
+        expect(sets.flatMap((s) => Object.keys(s.inputs.certificates as object)).sort()).toEqual(
+            c.plan.pki.nodes.map((n) => n.id).sort(),
+        );
         const node0 = c.plan.pki.nodes[0].dnsNames;
         expect(node0).toEqual([
             "cassandra-dc1-rack1-sts-0.cassandra-dc1-all-pods-service.cassandra.svc.dc1.cassandra.internal",
@@ -247,7 +262,7 @@ describe("PKI", () => {
             "cassandra-dc1-rack1-sts-0.dc1.cassandra.example.com",
             "dc1.cassandra.example.com",
         ]);
-        // The CA's key alone is a tls.PrivateKey; node keys are made by their NodeCertificate.
+        // The CA's key alone is a tls.PrivateKey; node keys are made by their CertificateSet.
         expect(all("tls:index/privateKey:PrivateKey").map((k) => k.inputs)).toEqual([
             { algorithm: "ECDSA", ecdsaCurve: "P256" },
         ]);
@@ -274,15 +289,16 @@ describe("PKI", () => {
         ]);
         // The key in PKCS#8, the only form Cassandra 5.0.5's PEMReader parses (SEC1, the form
         // of tls.PrivateKey's privateKeyPem for ECDSA, would not start).
-        const issued = named(
-            resources,
-            NODE_CERTIFICATE_TYPE,
-            "mc-certs-cassandra-dc1-rack2-sts-0",
-        ).outputs;
+        const issued = named(resources, CERTIFICATE_SET_TYPE, "mc-certs-dc1-nodes").outputs as {
+            keys: Record<string, string>;
+            issued: Record<string, { certPem: string }>;
+        };
         const pem = data["cassandra-dc1-rack2-sts-0.pem"];
         expect(pem.startsWith("-----BEGIN PRIVATE KEY-----\n")).toBe(true);
         expect(pem).not.toContain("EC PRIVATE KEY");
-        expect(pem).toBe(`${issued.keyPem}${issued.certPem}`);
+        expect(pem).toBe(
+            `${issued.keys["cassandra-dc1-rack2-sts-0"]}${issued.issued["cassandra-dc1-rack2-sts-0"].certPem}`,
+        );
         const x509 = new X509Certificate(pem);
         expect(x509.checkPrivateKey(createPrivateKey(pem))).toBe(true);
         expect(x509.verify(new X509Certificate(data["ca.pem"]).publicKey)).toBe(true);

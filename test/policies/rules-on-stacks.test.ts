@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { beforeAll, describe, expect, it } from "vitest";
-import { NODE_CERTIFICATE_TYPE } from "../../components/pki/node-certificate";
+import { CERTIFICATE_SET_TYPE } from "../../components/pki/certificate-set";
 import type { RenderedStack } from "../../components/render/render-stack";
 import { runRules } from "../../policies/offline";
 import { toPolicy } from "../../policies/pack";
@@ -31,7 +31,7 @@ describe("the pack on our own stacks", () => {
     it("links certificates to their keys, requests and CA the way the CLI's property dependencies do", () => {
         const resources = policyResources(dev);
         const nodeCert = resources.find(
-            (r) => r.type === NODE_CERTIFICATE_TYPE,
+            (r) => r.type === CERTIFICATE_SET_TYPE,
         ) as PolicyResourceLike;
         expect(nodeCert.propertyDependencies?.caCertPem?.map((d) => d.type)).toEqual([
             "tls:index/selfSignedCert:SelfSignedCert",

@@ -8,7 +8,7 @@ import { strongKeys } from "../../policies/rules/strong-keys";
 import { superuserSecretGenerated } from "../../policies/rules/superuser-secret-generated";
 import { versionsPinned } from "../../policies/rules/versions-pinned";
 import { DEDICATED_PORT_ANNOTATION } from "../../components/plan/routes";
-import { NODE_CERTIFICATE_TYPE } from "../../components/pki/node-certificate";
+import { CERTIFICATE_SET_TYPE } from "../../components/pki/certificate-set";
 import { PUBLIC_CLIENTS_ANNOTATION, publicClientsMarker } from "../../components/checks/exposure";
 import { LOCAL_OVERRIDES, policyResources, render } from "../helpers/render";
 
@@ -461,10 +461,12 @@ describe("sni-passthrough-only", () => {
 });
 
 describe("strong-keys", () => {
-    const nodeCert = (r: PolicyResourceLike) => r.type === NODE_CERTIFICATE_TYPE;
+    const nodeCerts = (r: PolicyResourceLike) => r.type === CERTIFICATE_SET_TYPE;
 
     it("passes the CA and node certificates the PKI components issue", () => {
-        expect(good.filter(nodeCert)).toHaveLength(6);
+        const sets = good.filter(nodeCerts);
+        expect(sets).toHaveLength(2);
+        expect(sets.flatMap((r) => Object.keys(r.props.certificates))).toHaveLength(6);
         expect(messages(strongKeys, good)).toEqual([]);
     });
 
@@ -473,12 +475,9 @@ describe("strong-keys", () => {
         [{ algorithm: "ECDSA", ecdsaCurve: "P224" }, "ECDSA curve P224 is weaker than P-256"],
         [{ algorithm: "ECDSA" }, "ECDSA curve P224 is weaker than P-256"],
     ])("rejects a node key %j", (key, expected) => {
-        const bad = variant(nodeCert, (r) => ({
-            ...r,
-            props: { ...r.props, spec: { ...r.props.spec, key } },
-        }));
+        const bad = variant(nodeCerts, (r) => ({ ...r, props: { ...r.props, key } }));
         expect(messages(strongKeys, bad)).toEqual([
-            expect.stringMatching(new RegExp(`^NodeCertificate .*: ${expected}`)),
+            expect.stringMatching(new RegExp(`^CertificateSet .*-dc1-nodes: ${expected}`)),
         ]);
     });
 
@@ -497,18 +496,24 @@ describe("strong-keys", () => {
             ...r,
             props: { ...r.props, isCaCertificate: false },
         }));
-        expect(messages(strongKeys, bad)).toHaveLength(6);
+        // Once per certificate set (one per datacenter).
+        expect(messages(strongKeys, bad)).toHaveLength(2);
         expect(messages(strongKeys, bad)[0]).toContain("which is not a CA certificate");
-        bad = variant(nodeCert, (r) => ({
-            ...r,
-            props: { ...r.props, spec: { ...r.props.spec, dnsNames: [] } },
-        }));
+        bad = variant(nodeCerts, (r) => {
+            const [pod] = Object.keys(r.props.certificates);
+            r.props.certificates[pod].dnsNames = [];
+            return r;
+        });
         expect(messages(strongKeys, bad)).toEqual([
-            expect.stringContaining("server certificate has no subject alternative names"),
+            expect.stringMatching(
+                /^CertificateSet .*-dc1-nodes: cassandra-dc1-rack1-sts-0: server certificate has no subject alternative names/,
+            ),
         ]);
-        expect(messages(strongKeys, good, { maxCertificateValidityHours: 720 })).toHaveLength(6);
-        expect(messages(strongKeys, good, { maxCertificateValidityHours: 720 })[0]).toContain(
-            "validity 8760 h exceeds the maximum of 720 h",
+        // Once per node certificate, each named.
+        const long = messages(strongKeys, good, { maxCertificateValidityHours: 720 });
+        expect(long).toHaveLength(6);
+        expect(long[0]).toMatch(
+            /: cassandra-dc1-rack1-sts-0: validity 8760 h exceeds the maximum of 720 h/,
         );
     });
 });

@@ -34,6 +34,8 @@ export interface Registration {
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
     /** The `protect` option: the engine refuses to delete the resource while it is set. */
     readonly protect: boolean;
+    /** Outputs the engine stores as secrets whatever the provider returns. */
+    readonly additionalSecretOutputs: readonly string[];
 }
 
 /** What a provider computes when a resource is created, for `up`-shaped runs. */
@@ -214,6 +216,7 @@ export class FakeEngine {
             dependencies: req.getDependenciesList(),
             propertyDependencies,
             protect: req.getProtect() ?? false,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         };
         this.registrations.push(reg);
         const res = new resourceProto.RegisterResourceResponse();

@@ -2,12 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CertificatePlan, KeySpec } from "../plan/pki-plan";
 
 /**
- * One node's (or client's) own key and CA-signed certificate as ONE resource. `@pulumi/tls` needs
- * three per certificate (`PrivateKey`, `CertRequest`, `LocallySignedCert`), which made PKI half of
- * a 300-node stack's resources, each one a registration, a `Check` and a `Diff` in every preview.
- * This dynamic resource keeps what those three gave: a key of its own per node that never leaves
- * the stack's state (a secret there), a certificate with exactly the planned names, re-issued in
- * its renewal window, and a preview that names the node whose certificate changes.
+ * A datacenter's node keys and CA-signed certificates (or the clients') as ONE resource.
+ * `@pulumi/tls` needs three resources per certificate (`PrivateKey`, `CertRequest`,
+ * `LocallySignedCert`), which made PKI half of a 300-node stack's resources, each one a
+ * registration, a `Check` and a `Diff` in every preview. This dynamic resource keeps what those
+ * gave: a key of its own per node that never leaves the stack's state (a secret there), a
+ * certificate with exactly the planned names, re-issued in its renewal window, and a preview whose
+ * diff names the node whose settings change (`certificates.<pod>` in the inputs).
  *
  * The provider is serialized into the stack and run by the engine's dynamic provider process
  * (`@pulumi/pulumi/cmd/dynamic-provider`), so everything it uses is `require`d inside it, as in
@@ -17,45 +18,50 @@ import type { CertificatePlan, KeySpec } from "../plan/pki-plan";
 
 /**
  * What the plan decides about one certificate (`usages` in terraform-provider-tls `allowed_uses`
- * names, as the CA's `SelfSignedCert` takes them), with the key type and the subject's organization.
+ * names, as the CA's `SelfSignedCert` takes them).
  */
-export interface NodeCertificateSpec extends Omit<CertificatePlan, "id"> {
-    readonly key: KeySpec;
-    readonly organization: string;
-}
+export type CertificateSpec = Omit<CertificatePlan, "id">;
 
 /**
- * The resource's inputs. Few top-level properties on purpose: the SDK makes an output with its
- * own promises for each one of every resource (@pulumi/pulumi `runtime/rpc.js`
- * `transferProperties`), which a 300-node stack pays 300 times.
+ * The resource's inputs. Few top-level properties on purpose: the SDK makes an output with four
+ * promises of its own for each one (@pulumi/pulumi 3.248.0 `runtime/rpc.js`
+ * `transferProperties`), and each promise captures a stack trace (`runtime/debuggable.js`
+ * `debuggablePromise`).
  */
-export interface NodeCertificateInputs {
-    readonly spec: NodeCertificateSpec;
+export interface CertificateSetInputs {
+    /** Every certificate's key type. */
+    readonly key: KeySpec;
+    /** Every certificate's subject organization. */
+    readonly organization: string;
+    /** By id: the pod name, or `client-<name>`. */
+    readonly certificates: Readonly<Record<string, CertificateSpec>>;
     readonly caCertPem: string;
     /** Secret. */
     readonly caKeyPem: string;
 }
 
-/** The state adds the key and the certificate. */
-export interface NodeCertificateState extends NodeCertificateInputs {
-    /** PKCS#8 PEM, the only form Cassandra 5.0.5's `PEMReader.extractPrivateKey` reads. Secret. */
-    readonly keyPem: string;
+/** One issued certificate, by id in the state's `issued`. */
+export interface IssuedCertificateState {
     readonly certPem: string;
     /** ISO 8601; the renewal window is measured from it. */
     readonly notAfter: string;
 }
 
+/** The state adds each certificate and its key, by the same ids. */
+export interface CertificateSetState extends CertificateSetInputs {
+    readonly issued: Readonly<Record<string, IssuedCertificateState>>;
+    /**
+     * PKCS#8 PEM, the only form Cassandra 5.0.5's `PEMReader.extractPrivateKey` reads. Secret: a
+     * separate property from the certificates, so these alone are secret in the state.
+     */
+    readonly keys: Readonly<Record<string, string>>;
+}
+
 /** The resource's type token, for policies and mocks (`pulumi-nodejs:dynamic/<module>:<type>`). */
-export const NODE_CERTIFICATE_TYPE = "pulumi-nodejs:dynamic/cassandra-multicluster:NodeCertificate";
+export const CERTIFICATE_SET_TYPE = "pulumi-nodejs:dynamic/cassandra-multicluster:CertificateSet";
 
 /** Settings whose change re-signs the certificate for the same key. */
-const CERTIFICATE_FIELDS = [
-    "commonName",
-    "organization",
-    "dnsNames",
-    "usages",
-    "validityHours",
-] as const;
+const CERTIFICATE_FIELDS = ["commonName", "dnsNames", "usages", "validityHours"] as const;
 
 /**
  * Where this package sits, captured as a string when the provider is serialized. The provider
@@ -215,15 +221,16 @@ function directoryString(x: Asn1X509, value: string): InstanceType<Asn1X509["Att
  * types and signed with node:crypto: a 300-node stack signs 300 of these on its first update.
  */
 function signCertificate(
-    inputs: NodeCertificateInputs,
+    set: CertificateSetInputs,
+    spec: CertificateSpec,
     publicKey: import("node:crypto").KeyObject,
-): { certPem: string; notAfter: string } {
+): IssuedCertificateState {
     const x = packageModule<Asn1X509>("@peculiar/asn1-x509");
     const { AsnConvert, OctetString } =
         packageModule<typeof import("@peculiar/asn1-schema")>("@peculiar/asn1-schema");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const crypto = require("node:crypto") as typeof import("node:crypto");
-    const issuer = issuerOf(inputs.caCertPem, inputs.caKeyPem);
+    const issuer = issuerOf(set.caCertPem, set.caKeyPem);
     const spki = AsnConvert.parse(
         publicKey.export({ type: "spki", format: "der" }),
         x.SubjectPublicKeyInfo,
@@ -241,7 +248,7 @@ function signCertificate(
     };
     let keyUsage = 0;
     const extendedKeyUsage: string[] = [];
-    for (const use of inputs.spec.usages) {
+    for (const use of spec.usages) {
         if (use in flags) {
             keyUsage |= flags[use];
         } else if (use in purposes) {
@@ -270,13 +277,13 @@ function signCertificate(
             extension(x.id_ce_extKeyUsage, false, new x.ExtendedKeyUsage(extendedKeyUsage)),
         );
     }
-    if (inputs.spec.dnsNames.length > 0) {
+    if (spec.dnsNames.length > 0) {
         extensions.push(
             extension(
                 x.id_ce_subjectAltName,
                 false,
                 new x.SubjectAlternativeName(
-                    inputs.spec.dnsNames.map((dNSName) => new x.GeneralName({ dNSName })),
+                    spec.dnsNames.map((dNSName) => new x.GeneralName({ dNSName })),
                 ),
             ),
         );
@@ -292,7 +299,7 @@ function signCertificate(
     }
     // Whole seconds: X.509 times carry no fractions, and `notAfter` is kept in state.
     const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const notAfter = new Date(notBefore.getTime() + inputs.spec.validityHours * 3600_000);
+    const notAfter = new Date(notBefore.getTime() + spec.validityHours * 3600_000);
     // A positive 128-bit serial in minimal DER: the first byte below 0x80 and not zero.
     const serial = crypto.randomBytes(16);
     serial[0] = serial[0] & 0x7f || 1;
@@ -307,10 +314,7 @@ function signCertificate(
         issuer: issuer.subject,
         validity: new x.Validity({ notBefore, notAfter }),
         // O before CN, the order of Go's pkix.Name.ToRDNSequence.
-        subject: new x.Name([
-            rdn("2.5.4.10", inputs.spec.organization),
-            rdn("2.5.4.3", inputs.spec.commonName),
-        ]),
+        subject: new x.Name([rdn("2.5.4.10", set.organization), rdn("2.5.4.3", spec.commonName)]),
         subjectPublicKeyInfo: spki,
         extensions: new x.Extensions(extensions),
     });
@@ -335,23 +339,25 @@ function signCertificate(
 }
 
 /**
- * Whether the certificate needs signing again: a setting it was signed from changed, or it is in
- * its renewal window (`earlyRenewalHours` before `notAfter`), which `tls.LocallySignedCert`
- * reports as `ready_for_renewal` and replaces on the next `pulumi up` (terraform-provider-tls
- * v4.2.1 `common_cert.go` `modifyPlanIfCertificateReadyForRenewal`).
+ * Whether certificate `id`, which `olds` issued, needs signing again: a setting it was signed
+ * from changed, or it is in its renewal window (`earlyRenewalHours` before `notAfter`), which
+ * `tls.LocallySignedCert` reports as `ready_for_renewal` and replaces on the next `pulumi up`
+ * (terraform-provider-tls v4.2.1 `common_cert.go` `modifyPlanIfCertificateReadyForRenewal`).
  */
 function needsSigning(
-    olds: NodeCertificateState,
-    news: NodeCertificateInputs,
+    olds: CertificateSetState,
+    news: CertificateSetInputs,
+    id: string,
     now: number,
 ): boolean {
+    const old = olds.certificates[id];
+    const spec = news.certificates[id];
     const changed =
-        CERTIFICATE_FIELDS.some(
-            (f) => JSON.stringify(olds.spec[f]) !== JSON.stringify(news.spec[f]),
-        ) ||
+        CERTIFICATE_FIELDS.some((f) => JSON.stringify(old[f]) !== JSON.stringify(spec[f])) ||
+        olds.organization !== news.organization ||
         olds.caCertPem !== news.caCertPem ||
         olds.caKeyPem !== news.caKeyPem;
-    const renewFrom = Date.parse(olds.notAfter) - news.spec.earlyRenewalHours * 3600_000;
+    const renewFrom = Date.parse(olds.issued[id].notAfter) - spec.earlyRenewalHours * 3600_000;
     return changed || !(now < renewFrom);
 }
 
@@ -362,80 +368,119 @@ function sameKey(a: KeySpec, b: KeySpec): boolean {
     );
 }
 
-function stateOf(
-    inputs: NodeCertificateInputs,
-    keyPem: string,
-    signed: { certPem: string; notAfter: string },
-): NodeCertificateState {
+/** The ids whose key `olds` holds and `news` keeps: the key type is unchanged and the id stays. */
+function keptIds(olds: CertificateSetState, news: CertificateSetInputs): Set<string> {
+    return new Set(
+        sameKey(olds.key, news.key)
+            ? Object.keys(news.certificates).filter((id) => id in olds.keys && id in olds.issued)
+            : [],
+    );
+}
+
+/**
+ * The set's state for `news`: a certificate that needs nothing keeps its key and certificate; one
+ * whose settings changed or that is in its renewal window is signed again for the key it has, as
+ * `tls.PrivateKey` stayed when only the request or the certificate changed; a new id, or any id
+ * after a change of key type, gets a new key. Ids no longer listed are dropped with their keys:
+ * a key lives nowhere else.
+ */
+function issue(news: CertificateSetInputs, olds?: CertificateSetState): CertificateSetState {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const crypto = require("node:crypto") as typeof import("node:crypto");
+    const kept = olds ? keptIds(olds, news) : new Set<string>();
+    const now = Date.now();
+    const issued: Record<string, IssuedCertificateState> = {};
+    const keys: Record<string, string> = {};
+    for (const [id, spec] of Object.entries(news.certificates)) {
+        if (olds && kept.has(id)) {
+            keys[id] = olds.keys[id];
+            issued[id] = needsSigning(olds, news, id, now)
+                ? // createPublicKey derives the public half from the private key's PEM.
+                  signCertificate(news, spec, crypto.createPublicKey(olds.keys[id]))
+                : olds.issued[id];
+        } else {
+            const { privateKey, publicKey } = generateKey(news.key);
+            keys[id] = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+            issued[id] = signCertificate(news, spec, publicKey);
+        }
+    }
     return {
-        spec: inputs.spec,
-        caCertPem: inputs.caCertPem,
-        caKeyPem: inputs.caKeyPem,
-        keyPem,
-        certPem: signed.certPem,
-        notAfter: signed.notAfter,
+        key: news.key,
+        organization: news.organization,
+        certificates: news.certificates,
+        caCertPem: news.caCertPem,
+        caKeyPem: news.caKeyPem,
+        issued,
+        keys,
     };
 }
 
 /**
- * A new key spec replaces the resource (a new key, then a certificate for it); any other change
- * re-signs a certificate for the key the node already has, as `tls.PrivateKey` stayed when only
- * the request or the certificate changed. Deleting forgets the key: it lives nowhere else.
+ * Changes are made in place: one node's new names, renewal or new key re-issues that node's
+ * certificate and leaves every other node's key and certificate as they are, so the set is never
+ * replaced. Deleting forgets the keys.
  */
-export const nodeCertificateProvider = {
-    async diff(_id: string, olds: NodeCertificateState, news: NodeCertificateInputs) {
-        const newKey = !sameKey(olds.spec.key, news.spec.key);
+export const certificateSetProvider = {
+    async diff(_id: string, olds: CertificateSetState, news: CertificateSetInputs) {
+        const kept = keptIds(olds, news);
+        const now = Date.now();
+        const ids = Object.keys(news.certificates);
         return {
-            changes: newKey || needsSigning(olds, news, Date.now()),
-            replaces: newKey ? ["key"] : [],
+            changes:
+                ids.length !== Object.keys(olds.issued).length ||
+                ids.some((id) => !kept.has(id) || needsSigning(olds, news, id, now)),
+            replaces: [],
             deleteBeforeReplace: false,
         };
     },
-    async create(inputs: NodeCertificateInputs) {
+    async create(inputs: CertificateSetInputs) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const crypto = require("node:crypto") as typeof import("node:crypto");
-        const { privateKey, publicKey } = generateKey(inputs.spec.key);
-        const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-        const signed = signCertificate(inputs, publicKey);
-        return { id: crypto.randomUUID(), outs: stateOf(inputs, keyPem, signed) };
+        return { id: crypto.randomUUID(), outs: issue(inputs) };
     },
-    async update(_id: string, olds: NodeCertificateState, news: NodeCertificateInputs) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const crypto = require("node:crypto") as typeof import("node:crypto");
-        // createPublicKey derives the public half from the private key's PEM.
-        const signed = signCertificate(news, crypto.createPublicKey(olds.keyPem));
-        return { outs: stateOf(news, olds.keyPem, signed) };
+    async update(_id: string, olds: CertificateSetState, news: CertificateSetInputs) {
+        return { outs: issue(news, olds) };
     },
 } satisfies pulumi.dynamic.ResourceProvider;
 
-export interface NodeCertificateArgs {
-    readonly spec: NodeCertificateSpec;
+export interface CertificateSetArgs {
+    readonly key: KeySpec;
+    readonly organization: string;
+    readonly certificates: Readonly<Record<string, CertificateSpec>>;
     readonly caCertPem: pulumi.Input<string>;
     /** The CA private key, any PEM form. Secret. */
     readonly caKeyPem: pulumi.Input<string>;
 }
 
-export class NodeCertificate extends pulumi.dynamic.Resource {
+/**
+ * A group of certificates (one datacenter's nodes, or the clients), each with a key of its own,
+ * as ONE resource. One resource per node made node certificates a third of a 300-node stack's
+ * registrations, and stored the provider's code (11 KB) and the CA key once per node in the state.
+ */
+export class CertificateSet extends pulumi.dynamic.Resource {
     // `declare`: the outputs are set by the resource's constructor from the provider's state; a
     // class field would be defined after `super()` (ES2022 class fields) and reset them.
-    declare public readonly certPem: pulumi.Output<string>;
-    /** PKCS#8 PEM. Secret. */
-    declare public readonly keyPem: pulumi.Output<string>;
+    /** By id. */
+    declare public readonly issued: pulumi.Output<Record<string, IssuedCertificateState>>;
+    /** By id: PKCS#8 PEM. Secret. */
+    declare public readonly keys: pulumi.Output<Record<string, string>>;
 
-    constructor(name: string, args: NodeCertificateArgs, opts?: pulumi.CustomResourceOptions) {
+    constructor(name: string, args: CertificateSetArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            nodeCertificateProvider,
+            certificateSetProvider,
             name,
             {
-                spec: args.spec,
+                key: args.key,
+                organization: args.organization,
+                certificates: args.certificates,
                 caCertPem: args.caCertPem,
                 caKeyPem: pulumi.secret(args.caKeyPem),
-                keyPem: undefined,
-                certPem: undefined,
+                issued: undefined,
+                keys: undefined,
             },
-            { ...opts, additionalSecretOutputs: ["keyPem", "caKeyPem"] },
+            { ...opts, additionalSecretOutputs: ["keys", "caKeyPem"] },
             "cassandra-multicluster",
-            "NodeCertificate",
+            "CertificateSet",
         );
     }
 }
