@@ -71,7 +71,9 @@ export class NodeCertificates extends pulumi.ComponentResource {
         };
         const byDatacenter = new Map<string, NodeCertificatePlan[]>();
         for (const n of args.nodes) {
-            byDatacenter.set(n.datacenter, [...(byDatacenter.get(n.datacenter) ?? []), n]);
+            const plans = byDatacenter.get(n.datacenter) ?? [];
+            plans.push(n);
+            byDatacenter.set(n.datacenter, plans);
         }
         this.datacenters = Object.fromEntries(
             [...byDatacenter].map(([dc, plans]) => [dc, set(`${dc}-nodes`, plans)]),
